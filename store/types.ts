@@ -1,0 +1,101 @@
+/**
+ * The store contract shared by every part (DESIGN.md §4). Series are one sample per watched torrent
+ * per sweep, time-stamped at the sweep's end. A metric that was not measured is `null`, never 0.
+ */
+
+/** Per-torrent series of the `swarm` measurement. Order matters only for display. */
+export const SWARM_METRICS = [
+  'dht_peers',
+  'dht_peers_v4',
+  'dht_peers_v6',
+  'dht_nodes',
+  'bep33_seeders',
+  'bep33_peers',
+  'tracker_seeders',
+  'tracker_leechers',
+  'tracker_completed',
+  'probe_seeders',
+  'probe_leechers',
+  'new_peers',
+  'unique_peers',
+  'countries',
+  'lookup_ms',
+] as const;
+export type SwarmMetric = (typeof SWARM_METRICS)[number];
+
+export function isSwarmMetric(value: string): value is SwarmMetric {
+  return (SWARM_METRICS as readonly string[]).includes(value);
+}
+
+export type SwarmValues = Partial<Record<SwarmMetric, number | null>>;
+
+export interface SwarmSample {
+  /** 40 lowercase hex characters. */
+  infohash: string;
+  /** Milliseconds since the epoch: the end of the sweep that measured it. */
+  atMs: number;
+  values: SwarmValues;
+}
+
+export const AGGREGATIONS = ['avg', 'min', 'max', 'last', 'first', 'sum', 'count'] as const;
+export type Aggregation = (typeof AGGREGATIONS)[number];
+
+export interface RangeQuery {
+  infohash: string;
+  metric: SwarmMetric;
+  /** Inclusive bounds, milliseconds since the epoch. */
+  fromMs: number;
+  toMs: number;
+  /** Bucket width; 0 returns every raw sample. Buckets start at multiples of stepMs since the epoch. */
+  stepMs: number;
+  agg: Aggregation;
+}
+
+/** [bucket start (ms since epoch), aggregated value]; buckets without a measured value are left out. */
+export type SeriesPoint = [atMs: number, value: number];
+
+export interface SeriesStore {
+  readonly kind: 'sqlite' | 'influx';
+  /** Idempotent: writing the same (infohash, atMs) twice keeps one sample. */
+  writeSamples(samples: readonly SwarmSample[]): Promise<void>;
+  /** The newest sample of each torrent (all torrents when `infohashes` is omitted). */
+  latestSamples(infohashes?: readonly string[]): Promise<Map<string, SwarmSample>>;
+  querySeries(query: RangeQuery): Promise<SeriesPoint[]>;
+  close(): Promise<void>;
+}
+
+/** A torrent on the watchlist, with what is known of its metadata. */
+export interface WatchedTorrent {
+  infohash: string;
+  label: string | null;
+  /** Where the entry came from: a citation in the shipped list, or "api", "cli". */
+  source: string | null;
+  name: string | null;
+  size: number | null;
+  trackers: string[];
+  webSeeds: string[];
+  files: { path: string; length: number }[];
+  addedAtMs: number;
+}
+
+export interface NewWatchedTorrent {
+  infohash: string;
+  label?: string | null;
+  source?: string | null;
+  name?: string | null;
+  size?: number | null;
+  trackers?: string[];
+  webSeeds?: string[];
+  files?: { path: string; length: number }[];
+}
+
+/** The watchlist: what the collector sweeps. Removing keeps a tombstone so history stays and a shipped entry stays removed. */
+export interface TorrentRegistry {
+  /** Adds or re-activates a torrent; merges metadata into an existing entry. Returns the entry and whether it was new. */
+  add(entry: NewWatchedTorrent): { torrent: WatchedTorrent; created: boolean };
+  /** Adds entries that were never removed by a user (seeding from watchlist files). */
+  importEntries(entries: readonly NewWatchedTorrent[]): number;
+  remove(infohash: string): boolean;
+  get(infohash: string): WatchedTorrent | undefined;
+  list(page?: { offset: number; limit: number }): { torrents: WatchedTorrent[]; total: number };
+}
