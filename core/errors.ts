@@ -16,6 +16,7 @@ export const ERROR_CATALOGUE = {
   not_found: { httpStatus: 404, summary: 'No such resource' },
   conflict: { httpStatus: 409, summary: 'The resource already exists' },
   payload_too_large: { httpStatus: 413, summary: 'The request body is too large' },
+  unsupported_media_type: { httpStatus: 415, summary: 'The request body has an unsupported content type' },
   rate_limited: { httpStatus: 429, summary: 'Too many requests' },
   bootstrap_unreachable: { httpStatus: 503, summary: 'No DHT bootstrap node answered' },
   store_unavailable: { httpStatus: 503, summary: 'The series store cannot be reached' },

@@ -1,0 +1,77 @@
+/**
+ * `swarmscope collect [--once] [--interval 15m] [--json]`: the collector alone. With `--once`, one
+ * full sweep of the watchlist is written to the store and printed (DESIGN.md §3), then it exits.
+ */
+import type { Command } from 'commander';
+import { CollectorService } from '../../collector/collector-service.ts';
+import type { SweepReport } from '../../collector/sweep.ts';
+import { valuesToMetricsJson } from '../../store/sample-fields.ts';
+import { addGlobalOptions, configFromFlags } from '../global-options.ts';
+import { cell, failCommand, printJson, printTable } from '../output.ts';
+import { importWatchlist, openRuntime } from '../runtime.ts';
+import { waitForShutdown } from '../shutdown.ts';
+
+export function sweepToJson(report: SweepReport) {
+  return {
+    sweep: {
+      startedAt: new Date(report.startedAtMs).toISOString(),
+      finishedAt: new Date(report.finishedAtMs).toISOString(),
+      torrents: report.results.length,
+    },
+    torrents: report.results.map(({ torrent, sample, error }) => ({
+      infohash: torrent.infohash,
+      label: torrent.label,
+      ...valuesToMetricsJson(sample?.values ?? {}),
+      name: torrent.name,
+      size: torrent.size,
+      ...(error ? { error } : {}),
+    })),
+  };
+}
+
+function printSweepTable(report: SweepReport): void {
+  const rows = sweepToJson(report).torrents.map((torrent) => [
+    torrent.infohash,
+    (torrent.label ?? '').slice(0, 40),
+    cell(torrent.dhtPeers),
+    cell(torrent.dhtNodes),
+    `${cell(torrent.bep33Seeders)}/${cell(torrent.bep33Peers)}`,
+    `${cell(torrent.trackerSeeders)}/${cell(torrent.trackerLeechers)}/${cell(torrent.trackerCompleted)}`,
+    torrent.error ?? '',
+  ]);
+  printTable(['INFOHASH', 'LABEL', 'DHT PEERS', 'DHT NODES', 'BEP33 S/P', 'TRACKER S/L/C', 'ERROR'], rows);
+}
+
+export function registerCollect(program: Command): void {
+  addGlobalOptions(
+    program
+      .command('collect')
+      .description('run the collector only')
+      .option('--once', 'one full sweep, print it, exit')
+      .option('--interval <duration>', 'time between sweeps, e.g. 15m (default 15m)')
+      .option('--json', 'with --once: print one JSON document'),
+  ).action(async (flags: Record<string, unknown>) => {
+    try {
+      const runtime = await openRuntime(configFromFlags(flags));
+      importWatchlist(runtime);
+      const collector = await CollectorService.open(runtime.config, runtime.registry, runtime.series, runtime.log);
+      if (flags.once) {
+        try {
+          const report = await collector.sweepOnce();
+          if (flags.json) printJson(sweepToJson(report));
+          else printSweepTable(report);
+        } finally {
+          await collector.stop();
+          await runtime.close();
+        }
+        return;
+      }
+      collector.start();
+      await waitForShutdown(runtime.log);
+      await collector.stop();
+      await runtime.close();
+    } catch (error) {
+      failCommand(error);
+    }
+  });
+}

@@ -1,0 +1,32 @@
+/** `swarmscope sim`: only the loopback DHT simulator; prints its bootstrap addresses as one JSON line. */
+import type { Command } from 'commander';
+import { runSimCommand } from '../../sim/sim-command.ts';
+import { failCommand } from '../output.ts';
+
+export function registerSim(program: Command): void {
+  program
+    .command('sim')
+    .description('start a simulated DHT swarm on loopback and print its bootstrap addresses as JSON')
+    .option('--nodes <n>', 'DHT nodes', '200')
+    .option('--torrents <n>', 'torrents', '5')
+    .option('--seed <seed>', 'seed for a reproducible swarm', '1')
+    .option('--min-peers <n>', 'smallest swarm', '10')
+    .option('--max-peers <n>', 'largest swarm', '5000')
+    .option('--loss <p>', 'share of datagrams lost, 0..1', '0')
+    .option('--rtt-ms <ms>', 'round-trip time added to each reply', '0')
+    .action(async (flags: Record<string, string>) => {
+      try {
+        await runSimCommand({
+          nodes: Number(flags.nodes),
+          torrents: Number(flags.torrents),
+          seed: flags.seed!,
+          minPeers: Number(flags.minPeers),
+          maxPeers: Number(flags.maxPeers),
+          loss: Number(flags.loss),
+          rttMs: Number(flags.rttMs),
+        });
+      } catch (error) {
+        failCommand(error);
+      }
+    });
+}

@@ -1,0 +1,55 @@
+/**
+ * The options every command takes (DESIGN.md §3), mapped onto the one config schema. Flags win over
+ * the environment, which wins over the config file, which wins over the defaults.
+ */
+import { type Command, Option } from 'commander';
+import { loadConfig, type SwarmscopeConfig } from '../core/config.ts';
+import { parseDurationMs } from '../core/duration.ts';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const splitList = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((item) => item.trim()).filter(Boolean)];
+
+export function addGlobalOptions(command: Command): Command {
+  return command
+    .option('--config <file>', 'JSON config file (also SWARMSCOPE_CONFIG)')
+    .option('--store <url>', 'sqlite:./data/swarmscope.db (default) or influx://[user:pass@]host:8086/db')
+    .option('--port <port>', 'API port (default 8080)')
+    .option('--host <host>', 'API host (default 127.0.0.1)')
+    .option('--bootstrap <host:port,...>', 'DHT bootstrap nodes (default: the public routers)', splitList)
+    .option('--watch <file|magnet|infohash>', 'a watchlist JSON file, a magnet or an infohash; repeatable (default: the shipped list)', collect)
+    .option('--allow-private-addresses', 'accept loopback and private peers and nodes (sim, demo, tests)')
+    .option('--concurrency <n>', 'torrents looked up at once (default 8)')
+    .option('--dht-port <port>', 'UDP port of the DHT socket (default: any free port)')
+    .option('--dht-bind-host <host>', 'address the DHT socket binds to (default 0.0.0.0)')
+    .option('--dht-query-timeout <ms>', 'timeout of one DHT query in ms (default 2000)')
+    .option('--dht-node-query-gap <ms>', 'minimum gap between queries to one node while harvesting, in ms (default 250)')
+    .option('--bootstrap-timeout <ms>', 'give up joining the DHT after this many ms (default 20000)')
+    .option('--data-dir <dir>', 'folder for local state (default ./data)')
+    .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'silent']));
+}
+
+function integer(value: unknown): number | undefined {
+  return value === undefined ? undefined : Number(value);
+}
+
+/** Reads the global flags (and `--interval` where the command has it) into the config. */
+export function configFromFlags(flags: Record<string, unknown>): SwarmscopeConfig {
+  const typed: Partial<SwarmscopeConfig> = {
+    store: flags.store as string | undefined,
+    port: integer(flags.port),
+    host: flags.host as string | undefined,
+    bootstrap: flags.bootstrap as string[] | undefined,
+    watch: flags.watch as string[] | undefined,
+    allowPrivateAddresses: flags.allowPrivateAddresses === true ? true : undefined,
+    concurrency: integer(flags.concurrency),
+    dhtPort: integer(flags.dhtPort),
+    dhtBindHost: flags.dhtBindHost as string | undefined,
+    dhtQueryTimeoutMs: integer(flags.dhtQueryTimeout),
+    dhtNodeQueryGapMs: integer(flags.dhtNodeQueryGap),
+    bootstrapTimeoutMs: integer(flags.bootstrapTimeout),
+    dataDir: flags.dataDir as string | undefined,
+    logLevel: flags.logLevel as SwarmscopeConfig['logLevel'] | undefined,
+    intervalMs: typeof flags.interval === 'string' ? parseDurationMs(flags.interval, '--interval') : undefined,
+  };
+  return loadConfig({ configFile: flags.config as string | undefined, flags: typed });
+}

@@ -1,0 +1,25 @@
+/**
+ * The `swarmscope` command (DESIGN.md §3). Exit codes: 0 success, 1 a runtime failure (the DHT or
+ * the store unreachable), 2 bad input (options, config, watchlist).
+ */
+import { Command } from 'commander';
+import { registerCollect } from './commands/collect.ts';
+import { registerExport } from './commands/export.ts';
+import { registerServe, registerStart } from './commands/start.ts';
+import { registerSim } from './commands/sim.ts';
+import { registerWatch } from './commands/watch.ts';
+
+const program = new Command()
+  .name('swarmscope')
+  .description('An observatory for torrent swarms of leaked and torrent-released AI model weights')
+  .showHelpAfterError()
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
+
+registerStart(program);
+registerServe(program);
+registerCollect(program);
+registerSim(program);
+registerWatch(program);
+registerExport(program);
+
+await program.parseAsync(process.argv);

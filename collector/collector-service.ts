@@ -1,0 +1,121 @@
+/**
+ * The collector as a long-running service: joins the DHT (retrying with backoff while no bootstrap
+ * node answers, so `start` keeps serving the API meanwhile), then sweeps the watchlist on a schedule.
+ * Its status feeds /readyz and the log.
+ */
+import type { Logger } from '../core/logger.ts';
+import { describeError } from '../core/errors.ts';
+import type { SwarmscopeConfig } from '../core/config.ts';
+import type { SeriesStore, TorrentRegistry } from '../store/types.ts';
+import { DhtClient } from './dht/dht-client.ts';
+import { PeerMemory } from './peer-memory.ts';
+import { SweepScheduler } from './scheduler.ts';
+import { runSweep, type SweepReport } from './sweep.ts';
+
+const BOOTSTRAP_RETRY_MAX_MS = 5 * 60 * 1000;
+const BOOTSTRAP_RETRY_FIRST_MS = 5000;
+/** Lists are paged; a sweep reads the whole watchlist in pages of this size. */
+const WATCHLIST_PAGE = 1000;
+
+export interface CollectorStatus {
+  dht: { ok: boolean; detail: string };
+  lastSweep: { finishedAt: string; torrents: number; failed: number } | null;
+}
+
+export class CollectorService {
+  private readonly peerMemory = new PeerMemory();
+  private scheduler?: SweepScheduler;
+  private stopped = false;
+  private retryTimer?: NodeJS.Timeout;
+  private dhtDetail = 'bootstrapping';
+  private lastSweep: CollectorStatus['lastSweep'] = null;
+
+  private constructor(
+    readonly dht: DhtClient,
+    private readonly config: SwarmscopeConfig,
+    private readonly registry: TorrentRegistry,
+    private readonly series: SeriesStore,
+    private readonly log: Logger,
+  ) {}
+
+  static async open(config: SwarmscopeConfig, registry: TorrentRegistry, series: SeriesStore, log: Logger): Promise<CollectorService> {
+    const dht = await DhtClient.open({
+      bindHost: config.dhtBindHost,
+      port: config.dhtPort,
+      bootstrap: config.bootstrap,
+      bootstrapTimeoutMs: config.bootstrapTimeoutMs,
+      allowPrivateAddresses: config.allowPrivateAddresses,
+      lookup: {
+        queryTimeoutMs: config.dhtQueryTimeoutMs,
+        harvest: { missProbability: 0.001, maxQueriesPerNode: 200, maxQueries: 2000, perNodeGapMs: config.dhtNodeQueryGapMs },
+      },
+    });
+    return new CollectorService(dht, config, registry, series, log);
+  }
+
+  status(): CollectorStatus {
+    return { dht: { ok: this.dht.isBootstrapped, detail: this.dhtDetail }, lastSweep: this.lastSweep };
+  }
+
+  watchedTorrents() {
+    const first = this.registry.list({ offset: 0, limit: WATCHLIST_PAGE });
+    const torrents = [...first.torrents];
+    while (torrents.length < first.total) {
+      const page = this.registry.list({ offset: torrents.length, limit: WATCHLIST_PAGE });
+      if (page.torrents.length === 0) break;
+      torrents.push(...page.torrents);
+    }
+    return torrents;
+  }
+
+  async bootstrap(): Promise<void> {
+    const report = await this.dht.bootstrap();
+    this.dhtDetail = `joined via ${report.answered.join(', ')}; ${report.knownNodes} nodes known`;
+    this.log.info({ knownNodes: report.knownNodes, durationMs: report.durationMs }, 'DHT bootstrap complete');
+  }
+
+  /** One full sweep of the watchlist; throws if the DHT cannot be joined. */
+  async sweepOnce(): Promise<SweepReport> {
+    if (!this.dht.isBootstrapped) await this.bootstrap();
+    const torrents = this.watchedTorrents();
+    const report = await runSweep(torrents, { dht: this.dht, peerMemory: this.peerMemory, series: this.series, concurrency: this.config.concurrency });
+    const failed = report.results.filter((result) => result.error).length;
+    this.lastSweep = { finishedAt: new Date(report.finishedAtMs).toISOString(), torrents: report.results.length, failed };
+    this.log.info({ torrents: torrents.length, failed, durationMs: report.finishedAtMs - report.startedAtMs, dht: this.dht.counters.snapshot() }, 'sweep complete');
+    return report;
+  }
+
+  /** Background mode: bootstrap with backoff, then sweep every interval. */
+  start(): void {
+    this.stopped = false;
+    void this.joinWithRetry(BOOTSTRAP_RETRY_FIRST_MS);
+  }
+
+  private async joinWithRetry(delayMs: number): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.bootstrap();
+    } catch (error) {
+      this.dhtDetail = `DHT unreachable: ${describeError(error)}; retrying in ${Math.round(delayMs / 1000)} s`;
+      this.log.warn({ retryInMs: delayMs }, this.dhtDetail);
+      this.retryTimer = setTimeout(() => void this.joinWithRetry(Math.min(delayMs * 2, BOOTSTRAP_RETRY_MAX_MS)), delayMs);
+      return;
+    }
+    if (this.stopped) return;
+    this.scheduler = new SweepScheduler({
+      intervalMs: this.config.intervalMs,
+      sweep: async () => {
+        await this.sweepOnce();
+      },
+      onError: (error) => this.log.error({ err: describeError(error) }, 'sweep failed'),
+    });
+    this.scheduler.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.scheduler?.stop();
+    await this.dht.close();
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The harvest stage of a get_peers lookup. A node that stores more peers than fit in one reply
+ * answers with a random subset each time (libtorrent: `max_peers_reply`, 100), so one reply
+ * undercounts a large swarm. Each node that returned values is asked once more: identical answers
+ * mean it gave everything it has; differing answers mean it samples, and such nodes are asked again,
+ * in turn and at a polite pace, until the pooled distinct set has stopped growing.
+ *
+ * Stopping rule: treat every reply from sampling nodes as a random draw of s_i values from a
+ * population of D (the distinct values seen from them so far). The expected number of values never
+ * drawn is D · Π(1 − s_i / D); stop when that falls below `missProbability`. With D = 5,000 and
+ * s = 100 that takes about 760 replies. A budget caps the queries per node and per lookup, so a
+ * hostile node cannot keep a lookup busy.
+ */
+import type { Candidate, LookupState } from './get-peers.ts';
+
+export interface HarvestOptions {
+  /** Expected number of stored values still unseen at which the harvest stops. */
+  missProbability: number;
+  /** Queries to one node in one lookup, at most. */
+  maxQueriesPerNode: number;
+  /** Harvest queries in one lookup, at most. */
+  maxQueries: number;
+  /**
+   * Minimum gap between two queries to the same node. libtorrent ignores an IP that sends more than
+   * 5 packets a second on average (dht_block_ratelimit), so 250 ms stays under it.
+   */
+  perNodeGapMs: number;
+}
+
+export const DEFAULT_HARVEST_OPTIONS: HarvestOptions = {
+  missProbability: 0.001,
+  maxQueriesPerNode: 200,
+  maxQueries: 2000,
+  perNodeGapMs: 250,
+};
+
+const MAX_CONSECUTIVE_FAILURES = 3;
+
+interface Sampler {
+  candidate: Candidate;
+  queries: number;
+  failures: number;
+  nextAllowedMs: number;
+}
+
+function sameSet(a: Set<string>, b: Set<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const key of a) if (!b.has(key)) return false;
+  return true;
+}
+
+/** D · Π(1 − s_i / D): the expected count of values in a population of D that no reply carried. */
+export function expectedUnseen(distinct: number, replySizes: readonly number[]): number {
+  if (distinct === 0) return 0;
+  let logProduct = 0;
+  for (const size of replySizes) {
+    if (size >= distinct) return 0;
+    logProduct += Math.log1p(-size / distinct);
+  }
+  return distinct * Math.exp(logProduct);
+}
+
+export async function harvestValues(state: LookupState): Promise<void> {
+  const options = state.options.harvest;
+  if (options.maxQueries <= 0) return;
+  const holders = [...state.candidates.values()].filter((candidate) => candidate.state === 'responded' && (candidate.lastValues?.size ?? 0) > 0);
+  if (holders.length === 0) return;
+  const startQueries = state.queries;
+  const sampled = new Set<string>();
+  const replySizes: number[] = [];
+  const samplers: Sampler[] = [];
+
+  // Second reply from each holder: identical means complete, different means it samples.
+  await Promise.all(
+    holders.map(async (candidate) => {
+      const first = candidate.lastValues!;
+      const second = await state.ask(candidate);
+      if (!second || sameSet(first, second)) return;
+      for (const key of first) sampled.add(key);
+      for (const key of second) sampled.add(key);
+      replySizes.push(first.size, second.size);
+      samplers.push({ candidate, queries: 2, failures: 0, nextAllowedMs: Date.now() + options.perNodeGapMs });
+    }),
+  );
+
+  const budgetLeft = (): boolean => state.queries - startQueries < options.maxQueries;
+  let inFlight = 0;
+  await new Promise<void>((resolve) => {
+    const pump = (): void => {
+      const active = samplers.filter((sampler) => sampler.queries < options.maxQueriesPerNode && sampler.failures < MAX_CONSECUTIVE_FAILURES);
+      const finished = expectedUnseen(sampled.size, replySizes) < options.missProbability || active.length === 0 || !budgetLeft();
+      if (finished) {
+        if (inFlight === 0) resolve();
+        return;
+      }
+      const nowMs = Date.now();
+      let earliestMs = Infinity;
+      for (const sampler of active) {
+        if (inFlight >= state.options.alpha || !budgetLeft()) break;
+        if (sampler.nextAllowedMs > nowMs) {
+          earliestMs = Math.min(earliestMs, sampler.nextAllowedMs);
+          continue;
+        }
+        sampler.queries++;
+        sampler.nextAllowedMs = nowMs + options.perNodeGapMs;
+        inFlight++;
+        void state.ask(sampler.candidate).then((values) => {
+          inFlight--;
+          if (values) {
+            sampler.failures = 0;
+            replySizes.push(values.size);
+            for (const key of values) sampled.add(key);
+          } else {
+            sampler.failures++;
+          }
+          pump();
+        });
+      }
+      if (inFlight === 0 && earliestMs !== Infinity) setTimeout(pump, Math.max(0, earliestMs - Date.now()));
+    };
+    pump();
+  });
+}

@@ -1,0 +1,178 @@
+/**
+ * A KRPC client over one UDP socket (BEP 5). Built here rather than on `k-rpc`/`bittorrent-dht`
+ * because the stock packages share one in-flight limit (16) across all lookups, wait ≥ 2 s on every
+ * dead node, have no IPv6 (BEP 32), no BEP 33 scrape and no per-lookup concurrency. This socket only
+ * matches replies to queries; lookups decide concurrency and timeouts themselves.
+ *
+ * We announce ourselves as read-only (BEP 43, `ro: 1`): a measurement crawler should not be put in
+ * other nodes' routing tables, where it would be asked to store peers it never serves.
+ */
+import dgram from 'node:dgram';
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import { SwarmscopeError } from '../../core/errors.ts';
+import { encodeBencode } from '../../protocol/bencode.ts';
+import { addressKey } from '../../protocol/compact.ts';
+import { type KrpcQueryName, type KrpcResponse, encodeErrorReply, encodeResponse, parseKrpcMessage } from '../../protocol/krpc.ts';
+import { randomNodeId } from '../../protocol/node-id.ts';
+import { DhtCounters } from './dht-counters.ts';
+
+export interface KrpcTarget {
+  host: string;
+  port: number;
+}
+
+export class KrpcTimeoutError extends Error {
+  constructor(target: KrpcTarget, timeoutMs: number) {
+    super(`no answer from ${addressKey(target)} within ${timeoutMs} ms`);
+    this.name = 'KrpcTimeoutError';
+  }
+}
+
+export class KrpcRemoteError extends Error {
+  constructor(
+    readonly errorCode: number,
+    message: string,
+  ) {
+    super(`remote error ${errorCode}: ${message}`);
+    this.name = 'KrpcRemoteError';
+  }
+}
+
+interface Pending {
+  key: string;
+  resolve: (response: KrpcResponse) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+export interface KrpcSocketOptions {
+  bindHost?: string;
+  port?: number;
+  nodeId?: Buffer;
+  counters?: DhtCounters;
+}
+
+export class KrpcSocket extends EventEmitter {
+  readonly nodeId: Buffer;
+  readonly counters: DhtCounters;
+  private readonly socket: dgram.Socket;
+  private readonly pending = new Map<number, Pending>();
+  /** 16-bit transaction ids give 65,536 queries in flight, far more than any lookup needs. */
+  private nextTransaction = Math.floor(Math.random() * 0x10000);
+  private closed = false;
+
+  private constructor(socket: dgram.Socket, options: KrpcSocketOptions) {
+    super();
+    this.socket = socket;
+    this.nodeId = options.nodeId ?? randomNodeId();
+    this.counters = options.counters ?? new DhtCounters();
+    socket.on('message', (message, remote) => this.onMessage(message, remote));
+    // A send to a closed port can surface as an asynchronous socket error; it must not crash us.
+    socket.on('error', (error) => this.emit('warning', error));
+  }
+
+  static async open(options: KrpcSocketOptions = {}): Promise<KrpcSocket> {
+    const bindHost = options.bindHost ?? '0.0.0.0';
+    const socket = dgram.createSocket({ type: net.isIPv6(bindHost) ? 'udp6' : 'udp4', ipv6Only: net.isIPv6(bindHost) });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(options.port ?? 0, bindHost, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    return new KrpcSocket(socket, options);
+  }
+
+  get address(): { host: string; port: number } {
+    const { address, port } = this.socket.address();
+    return { host: address, port };
+  }
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  query(target: KrpcTarget, method: KrpcQueryName, args: Record<string, Buffer | number | Buffer[] | string[] | undefined>, timeoutMs: number): Promise<KrpcResponse> {
+    if (this.closed) return Promise.reject(new Error('KRPC socket is closed'));
+    const transaction = this.allocateTransaction();
+    const transactionId = Buffer.alloc(2);
+    transactionId.writeUInt16BE(transaction);
+    const datagram = encodeBencode({ t: transactionId, y: 'q', q: method, a: { id: this.nodeId, ...args }, ro: 1 });
+    return new Promise<KrpcResponse>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(transaction);
+        this.counters.timeouts++;
+        reject(new KrpcTimeoutError(target, timeoutMs));
+      }, timeoutMs);
+      this.pending.set(transaction, { key: addressKey(target), resolve, reject, timer });
+      this.counters.queriesSent++;
+      this.socket.send(datagram, target.port, target.host, (error) => {
+        if (!error) return;
+        const entry = this.pending.get(transaction);
+        if (!entry) return;
+        clearTimeout(entry.timer);
+        this.pending.delete(transaction);
+        this.counters.sendErrors++;
+        reject(error);
+      });
+    });
+  }
+
+  private allocateTransaction(): number {
+    for (let attempt = 0; attempt < 0x10000; attempt++) {
+      this.nextTransaction = (this.nextTransaction + 1) & 0xffff;
+      if (!this.pending.has(this.nextTransaction)) return this.nextTransaction;
+    }
+    throw new SwarmscopeError('internal', 'all 65,536 KRPC transaction ids are in flight');
+  }
+
+  private onMessage(datagram: Buffer, remote: dgram.RemoteInfo): void {
+    this.counters.datagramsReceived++;
+    let message;
+    try {
+      message = parseKrpcMessage(datagram);
+    } catch {
+      this.counters.malformedDropped++;
+      return;
+    }
+    if (message.kind === 'query') {
+      this.answerQuery(message.transactionId, message.method, remote);
+      return;
+    }
+    const transaction = message.transactionId.length === 2 ? message.transactionId.readUInt16BE(0) : -1;
+    const entry = this.pending.get(transaction);
+    // A reply must come from the address the query went to; anything else is spoofed or stale.
+    if (!entry || entry.key !== addressKey({ host: remote.address, port: remote.port })) {
+      this.counters.unexpectedDropped++;
+      return;
+    }
+    clearTimeout(entry.timer);
+    this.pending.delete(transaction);
+    if (message.kind === 'error') {
+      this.counters.errorReplies++;
+      entry.reject(new KrpcRemoteError(message.errorCode, message.errorMessage));
+      return;
+    }
+    this.counters.responsesReceived++;
+    entry.resolve(message);
+  }
+
+  /** A read-only node (BEP 43) still answers pings, so a node checking on us gets a reply; nothing else is served. */
+  private answerQuery(transactionId: Buffer, method: string, remote: dgram.RemoteInfo): void {
+    const reply = method === 'ping' ? encodeResponse(transactionId, { id: this.nodeId }) : encodeErrorReply(transactionId, 204, 'read-only node');
+    this.socket.send(reply, remote.port, remote.address, () => undefined);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const [transaction, entry] of this.pending) {
+      clearTimeout(entry.timer);
+      entry.reject(new Error('KRPC socket closed'));
+      this.pending.delete(transaction);
+    }
+    await new Promise<void>((resolve) => this.socket.close(() => resolve()));
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * One typed configuration schema. Precedence: defaults < config file < environment
+ * (`SWARMSCOPE_<NAME>`) < command-line flags (DESIGN.md §3). Every source is validated against the
+ * same schema, and an invalid value is reported with the key and the source it came from.
+ */
+import { readFileSync } from 'node:fs';
+import Type, { type Static } from 'typebox';
+import Value from 'typebox/value';
+import { SwarmscopeError, describeError } from './errors.ts';
+import { parseDurationMs } from './duration.ts';
+
+/** The public Mainline DHT routers (BEP 5 bootstrap); used only when the user sets nothing else. */
+export const PUBLIC_BOOTSTRAP_NODES = [
+  'router.bittorrent.com:6881',
+  'router.utorrent.com:6881',
+  'dht.transmissionbt.com:6881',
+  'dht.libtorrent.org:25401',
+];
+
+export const ConfigSchema = Type.Object(
+  {
+    store: Type.String({ minLength: 1, description: 'sqlite:./path.db or influx://[user:pass@]host:8086/db' }),
+    port: Type.Integer({ minimum: 0, maximum: 65535 }),
+    host: Type.String({ minLength: 1 }),
+    bootstrap: Type.Array(Type.String({ pattern: '^(\\[[0-9a-fA-F:.]+\\]|[^:\\s]+):[0-9]{1,5}$' }), { minItems: 1 }),
+    watch: Type.Array(Type.String({ minLength: 1 })),
+    allowPrivateAddresses: Type.Boolean(),
+    intervalMs: Type.Integer({ minimum: 1000 }),
+    concurrency: Type.Integer({ minimum: 1, maximum: 256, description: 'torrents looked up at once' }),
+    dhtPort: Type.Integer({ minimum: 0, maximum: 65535 }),
+    dhtBindHost: Type.String({ minLength: 1 }),
+    dhtQueryTimeoutMs: Type.Integer({ minimum: 50, maximum: 60000 }),
+    bootstrapTimeoutMs: Type.Integer({ minimum: 100, maximum: 120000 }),
+    dhtNodeQueryGapMs: Type.Integer({ minimum: 0, maximum: 60000, description: 'minimum gap between queries to one node while harvesting values' }),
+    logLevel: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('silent')]),
+    apiTokens: Type.Array(Type.String({ minLength: 8 })),
+    allowPrivateTargets: Type.Array(Type.String({ minLength: 1 })),
+    dataDir: Type.String({ minLength: 1 }),
+  },
+  { additionalProperties: false },
+);
+export type SwarmscopeConfig = Static<typeof ConfigSchema>;
+
+export const DEFAULT_CONFIG: SwarmscopeConfig = {
+  store: 'sqlite:./data/swarmscope.db',
+  port: 8080,
+  host: '127.0.0.1',
+  bootstrap: PUBLIC_BOOTSTRAP_NODES,
+  watch: [],
+  allowPrivateAddresses: false,
+  intervalMs: 15 * 60 * 1000,
+  concurrency: 8,
+  dhtPort: 0,
+  dhtBindHost: '0.0.0.0',
+  dhtQueryTimeoutMs: 2000,
+  bootstrapTimeoutMs: 20000,
+  dhtNodeQueryGapMs: 250,
+  logLevel: 'info',
+  apiTokens: [],
+  allowPrivateTargets: [],
+  dataDir: './data',
+};
+
+type Key = keyof SwarmscopeConfig;
+const LIST_KEYS: Key[] = ['bootstrap', 'watch', 'apiTokens', 'allowPrivateTargets'];
+const INTEGER_KEYS: Key[] = ['port', 'concurrency', 'dhtPort', 'dhtQueryTimeoutMs', 'bootstrapTimeoutMs', 'dhtNodeQueryGapMs'];
+const BOOLEAN_KEYS: Key[] = ['allowPrivateAddresses'];
+
+/** `allowPrivateAddresses` -> `SWARMSCOPE_ALLOW_PRIVATE_ADDRESSES`; `intervalMs` is read as `SWARMSCOPE_INTERVAL`. */
+export function envName(key: Key): string {
+  const base = key === 'intervalMs' ? 'interval' : key;
+  return `SWARMSCOPE_${base.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`;
+}
+
+/** A raw string from the environment or a flag, turned into the schema's type. */
+export function coerceSetting(key: Key, raw: string, source: string): unknown {
+  if (LIST_KEYS.includes(key)) return raw.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+  if (BOOLEAN_KEYS.includes(key)) {
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off)$/i.test(raw)) return false;
+    throw new SwarmscopeError('invalid_config', `${source}: "${raw}" is not a boolean (use true or false)`);
+  }
+  if (key === 'intervalMs') return durationSetting(raw, source);
+  if (INTEGER_KEYS.includes(key)) {
+    if (!/^-?\d+$/.test(raw.trim())) throw new SwarmscopeError('invalid_config', `${source}: "${raw}" is not a whole number`);
+    return Number(raw);
+  }
+  return raw;
+}
+
+function durationSetting(raw: string, source: string): number {
+  try {
+    return parseDurationMs(raw, source);
+  } catch (error) {
+    throw new SwarmscopeError('invalid_config', describeError(error));
+  }
+}
+
+function readConfigFile(path: string): Partial<SwarmscopeConfig> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new SwarmscopeError('invalid_config', `config file ${path}: ${describeError(error)}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new SwarmscopeError('invalid_config', `config file ${path}: the top level must be a JSON object`);
+  }
+  const record = { ...(parsed as Record<string, unknown>) };
+  // Humans write "interval": "15m"; the schema stores milliseconds.
+  if (typeof record.interval === 'string' || typeof record.interval === 'number') {
+    record.intervalMs = typeof record.interval === 'number' ? record.interval : durationSetting(record.interval, `config file ${path}: interval`);
+    delete record.interval;
+  }
+  validatePartial(record, `config file ${path}`);
+  return record as Partial<SwarmscopeConfig>;
+}
+
+const PartialConfigSchema = Type.Partial(ConfigSchema);
+
+function validatePartial(values: Record<string, unknown>, source: string): void {
+  const unknownKeys = Object.keys(values).filter((key) => !(key in DEFAULT_CONFIG));
+  if (unknownKeys.length > 0) {
+    throw new SwarmscopeError('invalid_config', `${source}: unknown setting${unknownKeys.length > 1 ? 's' : ''} ${unknownKeys.map((key) => `"${key}"`).join(', ')}`);
+  }
+  const partialSchema = PartialConfigSchema;
+  if (Value.Check(partialSchema, values)) return;
+  const problems = [...Value.Errors(partialSchema, values)]
+    .filter((error) => error.keyword !== 'boolean')
+    .map((error) => `"${error.instancePath.replace(/^\//, '').replace(/\//g, '.')}" ${error.message}`);
+  throw new SwarmscopeError('invalid_config', `${source}: ${problems.join('; ')}`);
+}
+
+export interface ConfigSources {
+  /** Path from `--config` (or SWARMSCOPE_CONFIG). */
+  configFile?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Values from command-line flags, already typed. */
+  flags?: Partial<SwarmscopeConfig>;
+}
+
+export function loadConfig(sources: ConfigSources = {}): SwarmscopeConfig {
+  const env = sources.env ?? process.env;
+  const configFile = sources.configFile ?? env.SWARMSCOPE_CONFIG;
+  const fromFile = configFile ? readConfigFile(configFile) : {};
+  const fromEnv: Record<string, unknown> = {};
+  for (const key of Object.keys(DEFAULT_CONFIG) as Key[]) {
+    const raw = env[envName(key)];
+    if (raw !== undefined && raw !== '') fromEnv[key] = coerceSetting(key, raw, envName(key));
+  }
+  validatePartial(fromEnv, 'environment');
+  const flags = Object.fromEntries(Object.entries(sources.flags ?? {}).filter(([, value]) => value !== undefined));
+  validatePartial(flags, 'command line');
+  return { ...DEFAULT_CONFIG, ...fromFile, ...fromEnv, ...flags } as SwarmscopeConfig;
+}
