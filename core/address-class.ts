@@ -24,7 +24,6 @@ const V4_SPECIAL: [string, number][] = [
 const V6_SPECIAL: [string, number][] = [
   ['::', 128],
   ['::1', 128],
-  ['::ffff:0:0', 96], // IPv4-mapped: judged by the IPv4 rules instead
   ['64:ff9b:1::', 48],
   ['100::', 64],
   ['2001:db8::', 32],

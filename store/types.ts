@@ -49,6 +49,8 @@ export interface RangeQuery {
   /** Bucket width; 0 returns every raw sample. Buckets start at multiples of stepMs since the epoch. */
   stepMs: number;
   agg: Aggregation;
+  /** At most this many points, the earliest first: a guard for raw (stepMs 0) queries over long ranges. */
+  limit?: number;
 }
 
 /** [bucket start (ms since epoch), aggregated value]; buckets without a measured value are left out. */
@@ -76,6 +78,10 @@ export interface WatchedTorrent {
   webSeeds: string[];
   files: { path: string; length: number }[];
   addedAtMs: number;
+  /** Free-form tags given when the torrent was added (e.g. "llama", "leak"). */
+  tags?: string[];
+  /** Set when a user stopped watching it; only returned by `get(..., { includeRemoved: true })`. */
+  removedAtMs?: number | null;
 }
 
 export interface NewWatchedTorrent {
@@ -87,6 +93,7 @@ export interface NewWatchedTorrent {
   trackers?: string[];
   webSeeds?: string[];
   files?: { path: string; length: number }[];
+  tags?: string[];
 }
 
 /** The watchlist: what the collector sweeps. Removing keeps a tombstone so history stays and a shipped entry stays removed. */
@@ -96,6 +103,7 @@ export interface TorrentRegistry {
   /** Adds entries that were never removed by a user (seeding from watchlist files). */
   importEntries(entries: readonly NewWatchedTorrent[]): number;
   remove(infohash: string): boolean;
-  get(infohash: string): WatchedTorrent | undefined;
+  /** An active entry; removed ones only with `includeRemoved` (their history stays queryable). */
+  get(infohash: string, options?: { includeRemoved?: boolean }): WatchedTorrent | undefined;
   list(page?: { offset: number; limit: number }): { torrents: WatchedTorrent[]; total: number };
 }

@@ -1,0 +1,51 @@
+/**
+ * Writes (every method but GET, HEAD, OPTIONS) need `Authorization: Bearer <token>` (DESIGN.md §5).
+ * Tokens are compared as SHA-256 digests with timingSafeEqual: equal-length inputs, so neither the
+ * comparison nor the token's length leaks through timing, and every configured token is checked.
+ * The check runs on onRequest, before the body is read, so an unauthenticated client cannot make
+ * the server buffer a large body.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { SwarmscopeError } from '../../core/errors.ts';
+import { rootPlugin } from './root-plugin.ts';
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
+
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+export function tokenMatches(presented: string, tokenDigests: readonly Buffer[]): boolean {
+  const digest = sha256(presented);
+  let matched = false;
+  // No early exit: the time taken does not depend on which token matched.
+  for (const expected of tokenDigests) matched = timingSafeEqual(digest, expected) || matched;
+  return matched;
+}
+
+export default rootPlugin<{ apiTokens: readonly string[] }>('swarmscope-bearer-auth', async (app: FastifyInstance, options) => {
+  const tokenDigests = options.apiTokens.map((token) => token.trim()).filter((token) => token.length > 0).map(sha256);
+
+  app.addHook('onRequest', async (request) => {
+    if (READ_METHODS.has(request.method)) return;
+    if (tokenDigests.length === 0) {
+      throw new SwarmscopeError(
+        'unauthorized',
+        'writes are disabled because no API token is configured: set SWARMSCOPE_API_TOKENS (comma-separated) and send "Authorization: Bearer <token>"',
+      );
+    }
+    const presented = bearerToken(request.headers.authorization);
+    if (presented === undefined) {
+      throw new SwarmscopeError('unauthorized', 'this request changes data and needs an "Authorization: Bearer <token>" header');
+    }
+    if (!tokenMatches(presented, tokenDigests)) {
+      throw new SwarmscopeError('unauthorized', 'the bearer token is not one of the configured API tokens');
+    }
+  });
+});

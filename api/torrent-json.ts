@@ -1,0 +1,42 @@
+/** Watchlist entries as the REST API shows them: ISO 8601 times, camelCase, `latest` or null. */
+import { sampleToLatestJson, type LatestSampleJson } from '../store/sample-fields.ts';
+import type { SwarmSample, WatchedTorrent } from '../store/types.ts';
+
+export interface TorrentSummaryJson {
+  infohash: string;
+  label: string | null;
+  name: string | null;
+  size: number | null;
+  tags: string[];
+  addedAt: string;
+  latest: LatestSampleJson | null;
+}
+
+export interface TorrentDetailJson extends TorrentSummaryJson {
+  source: string | null;
+  files: { path: string; length: number }[];
+  trackers: string[];
+  webSeeds: string[];
+}
+
+export function torrentSummaryJson(torrent: WatchedTorrent, latest: SwarmSample | undefined): TorrentSummaryJson {
+  return {
+    infohash: torrent.infohash,
+    label: torrent.label,
+    name: torrent.name,
+    size: torrent.size,
+    tags: torrent.tags ?? [],
+    addedAt: new Date(torrent.addedAtMs).toISOString(),
+    latest: latest ? sampleToLatestJson(latest) : null,
+  };
+}
+
+export function torrentDetailJson(torrent: WatchedTorrent, latest: SwarmSample | undefined): TorrentDetailJson {
+  return {
+    ...torrentSummaryJson(torrent, latest),
+    source: torrent.source,
+    files: torrent.files,
+    trackers: torrent.trackers,
+    webSeeds: torrent.webSeeds,
+  };
+}

@@ -1,0 +1,9 @@
+/** The simulator's public surface (DESIGN.md §2 `sim/`): what tests, benchmarks, `demo` and `sim` use. */
+export { startSimSwarm } from './sim-swarm.ts';
+export type { SimSwarm, SimTorrent, SimNodeAddress } from './sim-swarm.ts';
+export type { SimSwarmOptions, TorrentSpec } from './sim-options.ts';
+export { LIBTORRENT_MAX_PEERS_REPLY, DEFAULT_BIND_HOST_BASE } from './sim-options.ts';
+export type { SimStats } from './sim-context.ts';
+export { runSimCommand, simAnnouncement } from './sim-command.ts';
+export type { SimCommandOptions, SimCommandAnnouncement } from './sim-command.ts';
+export { SeededRandom } from './prng.ts';

@@ -1,0 +1,72 @@
+/**
+ * Direct entry of the simulator, usable before and beside the `swarmscope` CLI:
+ *   tsx sim/main.ts --nodes 300 --torrents 5 --seed 7 --min-peers 10 --max-peers 5000 --loss 0.1 --rtt-ms 50
+ * Prints one JSON line ({"bootstrap": [...], "torrents": [...]}) and runs until SIGTERM/SIGINT.
+ */
+import { parseArgs } from 'node:util';
+import { describeError, isSwarmscopeError } from '../core/errors.ts';
+import { runSimCommand } from './sim-command.ts';
+
+const USAGE = `usage: tsx sim/main.ts [--nodes N] [--torrents T] [--seed S] [--min-peers N] [--max-peers N]
+                      [--loss 0..1] [--rtt-ms MS] [--jitter-ms MS] [--bind-host-base 127.A] [--port P]`;
+/** sysexits.h EX_USAGE: the command was used incorrectly. */
+const EXIT_USAGE = 64;
+
+function toNumber(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${name} must be a number, got "${text}"`);
+  return value;
+}
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      nodes: { type: 'string' },
+      torrents: { type: 'string' },
+      seed: { type: 'string' },
+      'min-peers': { type: 'string' },
+      'max-peers': { type: 'string' },
+      loss: { type: 'string' },
+      'rtt-ms': { type: 'string' },
+      'jitter-ms': { type: 'string' },
+      'bind-host-base': { type: 'string' },
+      port: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const seedText = values.seed;
+  await runSimCommand({
+    nodes: toNumber('nodes', values.nodes),
+    torrents: toNumber('torrents', values.torrents),
+    // "7" and 7 give the same swarm; keep numbers numeric for readability of logs.
+    seed: seedText !== undefined && /^-?\d+$/.test(seedText) ? Number(seedText) : seedText,
+    minPeers: toNumber('min-peers', values['min-peers']),
+    maxPeers: toNumber('max-peers', values['max-peers']),
+    loss: toNumber('loss', values.loss),
+    rttMs: toNumber('rtt-ms', values['rtt-ms']),
+    jitterMs: toNumber('jitter-ms', values['jitter-ms']),
+    bindHostBase: values['bind-host-base'],
+    port: toNumber('port', values.port),
+  });
+}
+
+main(process.argv.slice(2)).then(
+  () => {
+    process.exitCode = 0;
+  },
+  (error: unknown) => {
+    const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true;
+    const message = describeError(error);
+    process.stderr.write(`${message.startsWith('sim:') ? message : `sim: ${message}`}\n${usage ? `${USAGE}\n` : ''}`);
+    process.exitCode = usage || (isSwarmscopeError(error) && error.code === 'invalid_config') ? EXIT_USAGE : 1;
+  },
+);

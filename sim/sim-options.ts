@@ -1,0 +1,133 @@
+/**
+ * Options of the simulated swarm, their defaults and their validation. Bad values fail early with
+ * an `invalid_config` error a person can act on, rather than as a hang or an odd swarm later.
+ */
+import { SwarmscopeError } from '../core/errors.ts';
+import { parseInfohash } from '../core/infohash.ts';
+import { MAX_KRPC_DATAGRAM_BYTES } from '../protocol/krpc.ts';
+
+/** libtorrent's `dht_max_peers_reply` default: at most 100 `values` per get_peers reply. */
+export const LIBTORRENT_MAX_PEERS_REPLY = 100;
+/** Each IPv4 value costs 8 bytes bencoded ("6:" + 6); keep a reply under the KRPC datagram cap. */
+export const MAX_VALUES_PER_REPLY = Math.floor((MAX_KRPC_DATAGRAM_BYTES - 512) / 8);
+/** Loopback addresses are 127.0.0.0/8 (RFC 1122 §3.2.1.3); Linux routes all of it to `lo`. */
+export const DEFAULT_BIND_HOST_BASE = '127.1';
+/** Enough distinct 127.a.b.c addresses per base: b in 0..255, c in 1..254. */
+export const MAX_SIM_NODES = 256 * 254;
+/** A swarm of more peers than this would not fit the synthetic address generator's budget. */
+export const MAX_PEERS_PER_TORRENT = 1_000_000;
+
+export interface TorrentSpec {
+  /** 40 hex characters (or 32 base32); random from the seed when absent. */
+  infohash?: string;
+  peers: number;
+  /** How many of the peers are seeds (BEP 33 `BFsd`); random in [0, peers] when absent. */
+  seeds?: number;
+}
+
+export interface SimSwarmOptions {
+  nodes?: number;
+  torrents?: number;
+  seed?: number | string;
+  minPeers?: number;
+  maxPeers?: number;
+  /** Probability (0..1) that a node drops an incoming query without answering. */
+  lossRate?: number;
+  /** Delay added before each reply, in milliseconds. */
+  rttMs?: number;
+  /** Uniform spread of that delay, ± milliseconds; rttMs / 5 when absent. */
+  jitterMs?: number;
+  valuesPerReply?: number;
+  /** First two octets of the node addresses, e.g. "127.1" gives 127.1.0.1, 127.1.0.2, … */
+  bindHostBase?: string;
+  /** UDP port of every node; 0 (the default) lets the kernel choose one per node. */
+  port?: number;
+  /** Explicit swarms; when given they replace the `torrents` random ones. */
+  torrentSpecs?: TorrentSpec[];
+  /** How many nodes to list as bootstrap addresses. */
+  bootstrapCount?: number;
+}
+
+export interface ResolvedTorrentSpec {
+  infohash?: string;
+  peers: number;
+  seeds?: number;
+}
+
+export interface ResolvedSimOptions {
+  nodes: number;
+  torrents: number;
+  seed: number | string;
+  minPeers: number;
+  maxPeers: number;
+  lossRate: number;
+  rttMs: number;
+  jitterMs: number;
+  valuesPerReply: number;
+  bindHostBase: string;
+  port: number;
+  torrentSpecs?: ResolvedTorrentSpec[];
+  bootstrapCount: number;
+}
+
+function fail(message: string): never {
+  throw new SwarmscopeError('invalid_config', `sim: ${message}`);
+}
+
+function integerIn(name: string, value: number, min: number, max: number): number {
+  if (!Number.isSafeInteger(value) || value < min || value > max) fail(`${name} must be an integer in [${min}, ${max}], got ${value}`);
+  return value;
+}
+
+function numberIn(name: string, value: number, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) fail(`${name} must be a number in [${min}, ${max}], got ${value}`);
+  return value;
+}
+
+function bindHostBase(value: string): string {
+  const match = /^127\.(\d{1,3})$/.exec(value);
+  if (!match || Number(match[1]) > 255) fail(`bindHostBase must be two octets inside 127.0.0.0/8 such as "127.1", got "${value}"`);
+  return value;
+}
+
+function torrentSpec(spec: TorrentSpec, index: number): ResolvedTorrentSpec {
+  const where = `torrentSpecs[${index}]`;
+  const peers = integerIn(`${where}.peers`, spec.peers, 0, MAX_PEERS_PER_TORRENT);
+  const resolved: ResolvedTorrentSpec = { peers };
+  if (spec.infohash !== undefined) resolved.infohash = parseInfohash(spec.infohash);
+  if (spec.seeds !== undefined) resolved.seeds = integerIn(`${where}.seeds`, spec.seeds, 0, peers);
+  return resolved;
+}
+
+export function resolveSimOptions(options: SimSwarmOptions = {}): ResolvedSimOptions {
+  const nodes = integerIn('nodes', options.nodes ?? 200, 1, MAX_SIM_NODES);
+  const rttMs = numberIn('rttMs', options.rttMs ?? 0, 0, 60_000);
+  const minPeers = integerIn('minPeers', options.minPeers ?? 10, 0, MAX_PEERS_PER_TORRENT);
+  const maxPeers = integerIn('maxPeers', options.maxPeers ?? 5000, 0, MAX_PEERS_PER_TORRENT);
+  if (minPeers > maxPeers) fail(`minPeers (${minPeers}) must not exceed maxPeers (${maxPeers})`);
+  const seed = options.seed ?? 1;
+  if (typeof seed !== 'string' && !Number.isFinite(seed)) fail(`seed must be a number or a string, got ${String(seed)}`);
+  const resolved: ResolvedSimOptions = {
+    nodes,
+    torrents: integerIn('torrents', options.torrents ?? 5, 0, 100_000),
+    seed,
+    minPeers,
+    maxPeers,
+    // A loss rate of 1 would make every lookup hang until its own timeout: refuse it.
+    lossRate: numberIn('lossRate', options.lossRate ?? 0, 0, 0.99),
+    rttMs,
+    jitterMs: numberIn('jitterMs', options.jitterMs ?? rttMs / 5, 0, 60_000),
+    valuesPerReply: integerIn('valuesPerReply', options.valuesPerReply ?? LIBTORRENT_MAX_PEERS_REPLY, 1, MAX_VALUES_PER_REPLY),
+    bindHostBase: bindHostBase(options.bindHostBase ?? DEFAULT_BIND_HOST_BASE),
+    port: integerIn('port', options.port ?? 0, 0, 65535),
+    bootstrapCount: Math.min(nodes, integerIn('bootstrapCount', options.bootstrapCount ?? 4, 1, 64)),
+  };
+  if (options.torrentSpecs !== undefined) {
+    if (!Array.isArray(options.torrentSpecs)) fail('torrentSpecs must be an array');
+    resolved.torrentSpecs = options.torrentSpecs.map(torrentSpec);
+    const infohashes = resolved.torrentSpecs.flatMap((spec) => (spec.infohash ? [spec.infohash] : []));
+    const duplicate = infohashes.find((infohash, index) => infohashes.indexOf(infohash) !== index);
+    if (duplicate) fail(`torrentSpecs lists infohash ${duplicate} twice`);
+  }
+  return resolved;
+}
