@@ -70,23 +70,31 @@ export async function harvestValues(state: LookupState): Promise<void> {
   const replySizes: number[] = [];
   const samplers: Sampler[] = [];
 
-  // Second reply from each holder: identical means complete, different means it samples.
+  // Second reply from each holder: identical means complete, different means it samples. A node
+  // whose second reply was lost is kept as a sampler: its next replies settle it (a complete
+  // reply as large as the pooled set ends the harvest at once).
   await Promise.all(
     holders.map(async (candidate) => {
       const first = candidate.lastValues!;
       const second = await state.ask(candidate);
-      if (!second || sameSet(first, second)) return;
+      if (second && sameSet(first, second)) return;
       for (const key of first) sampled.add(key);
-      for (const key of second) sampled.add(key);
-      replySizes.push(first.size, second.size);
-      samplers.push({ candidate, queries: 2, failures: 0, nextAllowedMs: Date.now() + options.perNodeGapMs });
+      replySizes.push(first.size);
+      if (second) {
+        for (const key of second) sampled.add(key);
+        replySizes.push(second.size);
+      }
+      samplers.push({ candidate, queries: 2, failures: second ? 0 : 1, nextAllowedMs: Date.now() + options.perNodeGapMs });
     }),
   );
 
   const budgetLeft = (): boolean => state.queries - startQueries < options.maxQueries;
   let inFlight = 0;
+  let wakeTimer: NodeJS.Timeout | undefined;
   await new Promise<void>((resolve) => {
     const pump = (): void => {
+      if (wakeTimer) clearTimeout(wakeTimer);
+      wakeTimer = undefined;
       const active = samplers.filter((sampler) => sampler.queries < options.maxQueriesPerNode && sampler.failures < MAX_CONSECUTIVE_FAILURES);
       const finished = expectedUnseen(sampled.size, replySizes) < options.missProbability || active.length === 0 || !budgetLeft();
       if (finished) {
@@ -116,7 +124,8 @@ export async function harvestValues(state: LookupState): Promise<void> {
           pump();
         });
       }
-      if (inFlight === 0 && earliestMs !== Infinity) setTimeout(pump, Math.max(0, earliestMs - Date.now()));
+      // Wake up when the next node may be asked again, even while other queries are in flight.
+      if (earliestMs !== Infinity && inFlight < state.options.alpha && !wakeTimer) wakeTimer = setTimeout(pump, Math.max(0, earliestMs - Date.now()));
     };
     pump();
   });

@@ -1,37 +1,10 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { type Spawned, spawnTsx } from '../helpers/child-processes.ts';
 import { SimKrpcClient, parseHostPort } from '../helpers/sim-krpc-client.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
-
-interface Spawned {
-  child: ChildProcess;
-  firstLine: Promise<string>;
-  stdout: () => string;
-  stderr: () => string;
-}
-
-function spawnSim(args: string[]): Spawned {
-  const child = spawn(TSX, ['sim/main.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const firstLine = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (stdout.includes('\n')) resolve(stdout.slice(0, stdout.indexOf('\n')));
-    });
-    child.once('exit', (code) => reject(new Error(`sim exited with ${code} before printing: ${stderr}`)));
-  });
-  // Tests that expect an early exit never await the line: keep its rejection from going unhandled.
-  firstLine.catch(() => {});
-  return { child, firstLine, stdout: () => stdout, stderr: () => stderr };
-}
+const spawnSim = (args: string[]): Spawned => spawnTsx('sim/main.ts', args);
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   test(`tsx sim/main.ts prints one JSON line, answers on loopback, and exits 0 on ${signal}`, async (t) => {
