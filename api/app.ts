@@ -4,21 +4,42 @@
  * every route), then the routes, each plugin given only the dependencies it uses.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { createOutboundGuard } from '../core/outbound-guard.ts';
+import { openAlertingState } from '../store/state/alerting-state.ts';
 import { parseInfohashOnly, type ApiDeps } from './deps.ts';
+import { createApiMetrics } from './metrics/api-metrics.ts';
+import { registerCollectorMetrics } from './metrics/metrics-source.ts';
 import bearerAuth from './plugins/bearer-auth.ts';
 import errorHandler from './plugins/error-handler.ts';
 import etag from './plugins/etag.ts';
+import httpMetrics from './plugins/http-metrics.ts';
+import { registerOpenApi } from './plugins/openapi.ts';
+import { registerRateLimit } from './plugins/rate-limit.ts';
 import validation from './plugins/validation.ts';
+import { alertRoutes } from './routes/alerts.ts';
+import { compareRoutes } from './routes/compare.ts';
+import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { torrentSeriesRoutes } from './routes/torrent-series.ts';
 import { torrentRoutes } from './routes/torrents.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 
 /** .torrent files of large model releases reach a few MiB, and base64 adds a third. */
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
 export const API_PREFIX = '/api/v1';
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 1200;
+const API_VERSION = '0.1.0';
 
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   const bodyLimitBytes = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const now = deps.now ?? Date.now;
+  const state = openAlertingState(deps.stateDb);
+  const metrics = deps.metrics ?? createApiMetrics();
+  metrics.watchOutboxDepth(() => state.outbox.pendingCount());
+  if (deps.metricsSource) registerCollectorMetrics(metrics, deps.metricsSource);
+  const guard = deps.outboundGuard ?? createOutboundGuard({ allowPrivateTargets: deps.allowPrivateTargets ?? [] });
+
   const app = Fastify({
     ...loggerOptions(deps.logger),
     bodyLimit: bodyLimitBytes,
@@ -31,24 +52,28 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
 
   await app.register(errorHandler, { bodyLimitBytes });
   await app.register(validation);
-  await app.register(bearerAuth, { apiTokens: deps.apiTokens ?? [] });
+  // Before authentication, so guessing tokens is rate-limited too.
+  await registerRateLimit(app, deps.rateLimit ?? { max: DEFAULT_RATE_LIMIT_PER_MINUTE });
+  await app.register(bearerAuth, { apiTokens: deps.apiTokens ?? [], protectReads: deps.protectReads ?? false, apiPrefix: `${API_PREFIX}/` });
   await app.register(etag);
+  await app.register(httpMetrics, { metrics });
+  await registerOpenApi(app, API_VERSION);
 
   await app.register(healthRoutes, { readiness: deps.readiness });
+  await app.register(metricsRoutes, { metrics });
   await app.register(torrentRoutes, {
     prefix: API_PREFIX,
     series: deps.series,
     registry: deps.registry,
     parseTorrentInput: deps.parseTorrentInput ?? parseInfohashOnly,
   });
-  await app.register(torrentSeriesRoutes, {
-    prefix: API_PREFIX,
-    series: deps.series,
-    registry: deps.registry,
-    now: deps.now ?? Date.now,
-  });
+  await app.register(torrentSeriesRoutes, { prefix: API_PREFIX, series: deps.series, registry: deps.registry, now });
+  await app.register(compareRoutes, { prefix: API_PREFIX, series: deps.series, registry: deps.registry, now });
+  await app.register(alertRoutes, { prefix: API_PREFIX, state, registry: deps.registry, now });
+  await app.register(webhookRoutes, { prefix: API_PREFIX, state, guard, now });
+  await app.register(eventRoutes, { prefix: API_PREFIX, state });
 
-  // Not `ready()` yet: the caller may still register more (the built-in page, /docs); inject and listen boot it.
+  // Not `ready()` yet: the caller may still register more (the built-in page); inject and listen boot it.
   return app;
 }
 

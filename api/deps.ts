@@ -3,9 +3,14 @@
  * the real store, readiness checks and the collector's torrent parser). The API never imports
  * collector/ (DESIGN.md §2), so parsing magnets and .torrent files arrives as a function.
  */
+import type Database from 'better-sqlite3';
 import { SwarmscopeError } from '../core/errors.ts';
 import { parseInfohash } from '../core/infohash.ts';
+import type { OutboundGuard } from '../core/outbound-guard.ts';
 import type { NewWatchedTorrent, SeriesStore, TorrentRegistry } from '../store/types.ts';
+import type { ApiMetrics } from './metrics/api-metrics.ts';
+import type { MetricsSource } from './metrics/metrics-source.ts';
+import type { RateLimitOptions } from './plugins/rate-limit.ts';
 
 export interface ReadinessCheck {
   ok: boolean;
@@ -39,6 +44,20 @@ export interface ApiDeps {
   bodyLimitBytes?: number;
   /** The clock for relative times (`-24h`, `now`); tests pin it. */
   now?: () => number;
+  /** SQLite handle of the alerting state (rules, webhooks, events, outbox); for SQLite stores the store's own file. */
+  stateDb: Database.Database;
+  /** Checks webhook URLs; built from `allowPrivateTargets` when absent. */
+  outboundGuard?: OutboundGuard;
+  /** CIDRs webhook URLs may resolve to although not public (SWARMSCOPE_ALLOW_PRIVATE_TARGETS). */
+  allowPrivateTargets?: string[];
+  /** Shared with the alert evaluator and delivery worker so /metrics shows their counters; created when absent. */
+  metrics?: ApiMetrics;
+  /** Collector and store figures for /metrics (the CLI reads them from the collector). */
+  metricsSource?: MetricsSource;
+  /** Requests per client per window; `{ max: 0 }` turns limiting off. Default 1200 per minute. */
+  rateLimit?: RateLimitOptions;
+  /** Reads of /api/v1 need a bearer token too. */
+  protectReads?: boolean;
 }
 
 /**

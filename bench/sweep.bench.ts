@@ -21,7 +21,7 @@ const dht = await DhtClient.open({
   bootstrap: sim.bootstrap,
   bootstrapTimeoutMs: 10_000,
   allowPrivateAddresses: true,
-  lookup: { queryTimeoutMs: 1000 },
+  queryTimeoutMs: 1000,
 });
 await dht.bootstrap();
 const torrents: WatchedTorrent[] = sim.torrents.map((torrent) => ({
@@ -59,7 +59,7 @@ if (global.gc) global.gc();
 console.log(`1,000-node sim, ${sim.torrents.reduce((sum, torrent) => sum + torrent.peers, 0)} peers in ${TORRENTS} swarms of 10–2,000`);
 console.log(`baseline, one lookup at a time: ${serial.seconds.toFixed(1)} s for 10 torrents (≈ ${serialPer100.toFixed(0)} s per 100), recall ${(100 * serial.recall).toFixed(2)}%`);
 for (const row of rows) console.log(row);
-console.log(`collector RSS: ${rssStartMiB} MiB before, ${rssMiB()} MiB after the sweeps (${dht.knownNodes.size} nodes known)`);
+console.log(`collector RSS: ${rssStartMiB} MiB before, ${rssMiB()} MiB after the sweeps (${dht.knownNodeCount} nodes known)`);
 await dht.close();
 await store.close();
 sim.stop();

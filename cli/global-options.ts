@@ -18,10 +18,13 @@ export function addGlobalOptions(command: Command): Command {
     .option('--bootstrap <host:port,...>', 'DHT bootstrap nodes (default: the public routers)', splitList)
     .option('--watch <file|magnet|infohash>', 'a watchlist JSON file, a magnet or an infohash; repeatable (default: the shipped list)', collect)
     .option('--allow-private-addresses', 'accept loopback and private peers and nodes (sim, demo, tests)')
+    .option('--dht-loopback-only', 'send DHT queries only to 127.0.0.0/8 and ::1 (sim, demo, tests)')
     .option('--concurrency <n>', 'torrents looked up at once (default 8)')
     .option('--dht-port <port>', 'UDP port of the DHT socket (default: any free port)')
     .option('--dht-bind-host <host>', 'address the DHT socket binds to (default 0.0.0.0)')
-    .option('--dht-query-timeout <ms>', 'timeout of one DHT query in ms (default 2000)')
+    .option('--dht-bind-host6 <host>', 'address the IPv6 DHT socket binds to (default ::; empty string for IPv4 only)')
+    .option('--dht-max-queries-per-ip <n>', 'queries to one IP per 10 s, at most (default 40; libtorrent blocks over 50)')
+    .option('--dht-query-timeout <ms>', 'longest wait for one DHT query in ms; timeouts adapt below it (default 2000)')
     .option('--dht-node-query-gap <ms>', 'minimum gap between queries to one node while harvesting, in ms (default 250)')
     .option('--bootstrap-timeout <ms>', 'give up joining the DHT after this many ms (default 20000)')
     .option('--data-dir <dir>', 'folder for local state (default ./data)')
@@ -41,13 +44,17 @@ export function configFromFlags(flags: Record<string, unknown>): SwarmscopeConfi
     bootstrap: flags.bootstrap as string[] | undefined,
     watch: flags.watch as string[] | undefined,
     allowPrivateAddresses: flags.allowPrivateAddresses === true ? true : undefined,
+    dhtLoopbackOnly: flags.dhtLoopbackOnly === true ? true : undefined,
     concurrency: integer(flags.concurrency),
     dhtPort: integer(flags.dhtPort),
     dhtBindHost: flags.dhtBindHost as string | undefined,
+    dhtBindHost6: flags.dhtBindHost6 as string | undefined,
+    dhtMaxQueriesPerIpPer10s: integer(flags.dhtMaxQueriesPerIp),
     dhtQueryTimeoutMs: integer(flags.dhtQueryTimeout),
     dhtNodeQueryGapMs: integer(flags.dhtNodeQueryGap),
     bootstrapTimeoutMs: integer(flags.bootstrapTimeout),
     dataDir: flags.dataDir as string | undefined,
+    shard: flags.shard as string | undefined,
     logLevel: flags.logLevel as SwarmscopeConfig['logLevel'] | undefined,
     intervalMs: typeof flags.interval === 'string' ? parseDurationMs(flags.interval, '--interval') : undefined,
   };

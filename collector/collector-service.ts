@@ -3,6 +3,7 @@
  * node answers, so `start` keeps serving the API meanwhile), then sweeps the watchlist on a schedule.
  * Its status feeds /readyz and the log.
  */
+import { join } from 'node:path';
 import type { Logger } from '../core/logger.ts';
 import { describeError } from '../core/errors.ts';
 import type { SwarmscopeConfig } from '../core/config.ts';
@@ -11,6 +12,7 @@ import { DhtClient } from './dht/dht-client.ts';
 import { PeerMemory } from './peer-memory.ts';
 import { SweepScheduler } from './scheduler.ts';
 import { runSweep, type SweepReport } from './sweep.ts';
+import { inShard } from './shard.ts';
 
 const BOOTSTRAP_RETRY_MAX_MS = 5 * 60 * 1000;
 const BOOTSTRAP_RETRY_FIRST_MS = 5000;
@@ -41,12 +43,16 @@ export class CollectorService {
   static async open(config: SwarmscopeConfig, registry: TorrentRegistry, series: SeriesStore, log: Logger): Promise<CollectorService> {
     const dht = await DhtClient.open({
       bindHost: config.dhtBindHost,
+      bindHost6: config.dhtBindHost6 === '' ? null : config.dhtBindHost6,
       port: config.dhtPort,
       bootstrap: config.bootstrap,
       bootstrapTimeoutMs: config.bootstrapTimeoutMs,
       allowPrivateAddresses: config.allowPrivateAddresses,
+      queryTimeoutMs: config.dhtQueryTimeoutMs,
+      maxQueriesPerIpPer10s: config.dhtMaxQueriesPerIpPer10s,
+      loopbackOnly: config.dhtLoopbackOnly,
+      nodesFile: join(config.dataDir, 'dht-nodes.json'),
       lookup: {
-        queryTimeoutMs: config.dhtQueryTimeoutMs,
         harvest: { missProbability: 0.001, maxQueriesPerNode: 200, maxQueries: 2000, perNodeGapMs: config.dhtNodeQueryGapMs },
       },
     });
@@ -65,12 +71,13 @@ export class CollectorService {
       if (page.torrents.length === 0) break;
       torrents.push(...page.torrents);
     }
-    return torrents;
+    return torrents.filter((torrent) => inShard(torrent.infohash, this.config.shard));
   }
 
   async bootstrap(): Promise<void> {
     const report = await this.dht.bootstrap();
-    this.dhtDetail = `joined via ${report.answered.join(', ')}; ${report.knownNodes} nodes known`;
+    const problems = this.dht.familyProblems();
+    this.dhtDetail = `joined via ${report.answered.join(', ')}; ${report.knownNodes} nodes known${problems.length ? `; not measuring ${problems.join('; ')}` : ''}`;
     this.log.info({ knownNodes: report.knownNodes, durationMs: report.durationMs }, 'DHT bootstrap complete');
   }
 

@@ -25,10 +25,13 @@ export const ConfigSchema = Type.Object(
     bootstrap: Type.Array(Type.String({ pattern: '^(\\[[0-9a-fA-F:.]+\\]|[^:\\s]+):[0-9]{1,5}$' }), { minItems: 1 }),
     watch: Type.Array(Type.String({ minLength: 1 })),
     allowPrivateAddresses: Type.Boolean(),
+    dhtLoopbackOnly: Type.Boolean({ description: 'send DHT queries only to 127.0.0.0/8 and ::1 (tests, sim, demo)' }),
     intervalMs: Type.Integer({ minimum: 1000 }),
     concurrency: Type.Integer({ minimum: 1, maximum: 256, description: 'torrents looked up at once' }),
     dhtPort: Type.Integer({ minimum: 0, maximum: 65535 }),
     dhtBindHost: Type.String({ minLength: 1 }),
+    dhtBindHost6: Type.String({ description: 'address of the IPv6 DHT socket (BEP 32); empty for IPv4 only' }),
+    dhtMaxQueriesPerIpPer10s: Type.Integer({ minimum: 1, maximum: 100000, description: 'politeness: libtorrent blocks IPs over 50 packets in 10 s' }),
     dhtQueryTimeoutMs: Type.Integer({ minimum: 50, maximum: 60000 }),
     bootstrapTimeoutMs: Type.Integer({ minimum: 100, maximum: 120000 }),
     dhtNodeQueryGapMs: Type.Integer({ minimum: 0, maximum: 60000, description: 'minimum gap between queries to one node while harvesting values' }),
@@ -36,6 +39,18 @@ export const ConfigSchema = Type.Object(
     apiTokens: Type.Array(Type.String({ minLength: 8 })),
     allowPrivateTargets: Type.Array(Type.String({ minLength: 1 })),
     dataDir: Type.String({ minLength: 1 }),
+    shard: Type.String({ pattern: '^[0-9]{1,4}/[0-9]{1,4}$', description: 'i/n: this collector sweeps the i-th of n parts of the watchlist (rendezvous hashing)' }),
+    spoolMaxBytes: Type.Integer({ minimum: 4096, description: 'disk spool for samples while the store is unreachable; past this, new samples are dropped loudly' }),
+    rawRetentionMs: Type.Integer({ minimum: 0, description: 'raw samples are kept this long (then only rollups); 0 = forever' }),
+    hourlyRetentionMs: Type.Integer({ minimum: 0, description: 'hourly rollups are kept this long; 0 = forever' }),
+    dailyRetentionMs: Type.Integer({ minimum: 0, description: 'daily rollups are kept this long; 0 = forever' }),
+    upkeepIntervalMs: Type.Integer({ minimum: 1000, description: 'SQLite rollups and retention run at most this often (at start and after sweeps)' }),
+    protectReads: Type.Boolean({ description: 'GET /api/v1/* also needs a bearer token' }),
+    rateLimitPerMinute: Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'requests per client address per minute; 0 = no limit' }),
+    webhookTimeoutMs: Type.Integer({ minimum: 100, maximum: 120_000, description: 'one webhook delivery attempt, connect to last byte' }),
+    webhookRetryBaseMs: Type.Integer({ minimum: 1, maximum: 3_600_000, description: 'first retry delay; later ones grow from it to hours' }),
+    webhookGiveUpAfterMs: Type.Integer({ minimum: 1000, description: 'stop retrying an event this long after it fired' }),
+    alertPollIntervalMs: Type.Integer({ minimum: 10, maximum: 3_600_000, description: 'how often alerts and the webhook outbox look for new work' }),
   },
   { additionalProperties: false },
 );
@@ -48,10 +63,13 @@ export const DEFAULT_CONFIG: SwarmscopeConfig = {
   bootstrap: PUBLIC_BOOTSTRAP_NODES,
   watch: [],
   allowPrivateAddresses: false,
+  dhtLoopbackOnly: false,
   intervalMs: 15 * 60 * 1000,
   concurrency: 8,
   dhtPort: 0,
   dhtBindHost: '0.0.0.0',
+  dhtBindHost6: '::',
+  dhtMaxQueriesPerIpPer10s: 40,
   dhtQueryTimeoutMs: 2000,
   bootstrapTimeoutMs: 20000,
   dhtNodeQueryGapMs: 250,
@@ -59,12 +77,42 @@ export const DEFAULT_CONFIG: SwarmscopeConfig = {
   apiTokens: [],
   allowPrivateTargets: [],
   dataDir: './data',
+  shard: '0/1',
+  spoolMaxBytes: 256 * 1024 * 1024,
+  rawRetentionMs: 30 * 86_400_000,
+  hourlyRetentionMs: 365 * 86_400_000,
+  dailyRetentionMs: 0,
+  upkeepIntervalMs: 10 * 60_000,
+  protectReads: false,
+  // Generous: a dashboard polling a few series every few seconds stays far below it.
+  rateLimitPerMinute: 1200,
+  webhookTimeoutMs: 10_000,
+  webhookRetryBaseMs: 5_000,
+  webhookGiveUpAfterMs: 24 * 3_600_000,
+  alertPollIntervalMs: 5_000,
 };
 
 type Key = keyof SwarmscopeConfig;
 const LIST_KEYS: Key[] = ['bootstrap', 'watch', 'apiTokens', 'allowPrivateTargets'];
-const INTEGER_KEYS: Key[] = ['port', 'concurrency', 'dhtPort', 'dhtQueryTimeoutMs', 'bootstrapTimeoutMs', 'dhtNodeQueryGapMs'];
-const BOOLEAN_KEYS: Key[] = ['allowPrivateAddresses'];
+const INTEGER_KEYS: Key[] = [
+  'port',
+  'concurrency',
+  'dhtPort',
+  'dhtQueryTimeoutMs',
+  'bootstrapTimeoutMs',
+  'dhtNodeQueryGapMs',
+  'spoolMaxBytes',
+  'rawRetentionMs',
+  'hourlyRetentionMs',
+  'dailyRetentionMs',
+  'upkeepIntervalMs',
+  'rateLimitPerMinute',
+  'webhookTimeoutMs',
+  'webhookRetryBaseMs',
+  'webhookGiveUpAfterMs',
+  'alertPollIntervalMs',
+];
+const BOOLEAN_KEYS: Key[] = ['allowPrivateAddresses', 'protectReads'];
 
 /** `allowPrivateAddresses` -> `SWARMSCOPE_ALLOW_PRIVATE_ADDRESSES`; `intervalMs` is read as `SWARMSCOPE_INTERVAL`. */
 export function envName(key: Key): string {

@@ -18,6 +18,7 @@ export const ERROR_CATALOGUE = {
   payload_too_large: { httpStatus: 413, summary: 'The request body is too large' },
   unsupported_media_type: { httpStatus: 415, summary: 'The request body has an unsupported content type' },
   rate_limited: { httpStatus: 429, summary: 'Too many requests' },
+  unsafe_target: { httpStatus: 400, summary: 'The URL points to a loopback, private, link-local or otherwise non-public address' },
   bootstrap_unreachable: { httpStatus: 503, summary: 'No DHT bootstrap node answered' },
   store_unavailable: { httpStatus: 503, summary: 'The series store cannot be reached' },
   internal: { httpStatus: 500, summary: 'Internal error' },

@@ -1,14 +1,17 @@
 /**
  * Direct entry of the simulator, usable before and beside the `swarmscope` CLI:
- *   tsx sim/main.ts --nodes 300 --torrents 5 --seed 7 --min-peers 10 --max-peers 5000 --loss 0.1 --rtt-ms 50
- * Prints one JSON line ({"bootstrap": [...], "torrents": [...]}) and runs until SIGTERM/SIGINT.
+ *   tsx sim/main.ts --nodes 300 --torrents 5 --seed 7 --min-peers 10 --max-peers 5000 --loss 0.1 --rtt-ms 50 --ipv6 --hostile 0.1
+ * Prints one JSON line ({"bootstrap": [...], "bootstrap6": [...], "torrents": [...], "hostile": [...]})
+ * and runs until SIGTERM/SIGINT.
  */
 import { parseArgs } from 'node:util';
 import { describeError, isSwarmscopeError } from '../core/errors.ts';
+import { HOSTILE_BEHAVIOURS, type HostileBehaviour } from './hostile-behaviours.ts';
 import { runSimCommand } from './sim-command.ts';
 
 const USAGE = `usage: tsx sim/main.ts [--nodes N] [--torrents T] [--seed S] [--min-peers N] [--max-peers N]
-                      [--loss 0..1] [--rtt-ms MS] [--jitter-ms MS] [--bind-host-base 127.A] [--port P]`;
+                      [--loss 0..1] [--rtt-ms MS] [--jitter-ms MS] [--bind-host-base 127.A] [--port P]
+                      [--ipv6] [--hostile 0..1] [--hostile-behaviours ${HOSTILE_BEHAVIOURS.join(',')}]`;
 /** sysexits.h EX_USAGE: the command was used incorrectly. */
 const EXIT_USAGE = 64;
 
@@ -20,6 +23,14 @@ function toNumber(name: string, text: string | undefined): number | undefined {
 }
 
 class UsageError extends Error {}
+
+/** "fabricate,bogon" → the list; names are checked by the swarm's own option validation. */
+function toBehaviours(text: string | undefined): HostileBehaviour[] | undefined {
+  if (text === undefined) return undefined;
+  const names = text.split(',').map((name) => name.trim()).filter(Boolean);
+  if (names.length === 0) throw new UsageError(`--hostile-behaviours must list some of ${HOSTILE_BEHAVIOURS.join(', ')}`);
+  return names as HostileBehaviour[];
+}
 
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -36,6 +47,9 @@ async function main(argv: string[]): Promise<void> {
       'jitter-ms': { type: 'string' },
       'bind-host-base': { type: 'string' },
       port: { type: 'string' },
+      ipv6: { type: 'boolean' },
+      hostile: { type: 'string' },
+      'hostile-behaviours': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -56,6 +70,9 @@ async function main(argv: string[]): Promise<void> {
     jitterMs: toNumber('jitter-ms', values['jitter-ms']),
     bindHostBase: values['bind-host-base'],
     port: toNumber('port', values.port),
+    ipv6: values.ipv6,
+    hostile: toNumber('hostile', values.hostile),
+    hostileBehaviours: toBehaviours(values['hostile-behaviours']),
   });
 }
 

@@ -1,17 +1,20 @@
 /**
- * Answers to the four KRPC queries of BEP 5 (plus the BEP 33 scrape flags of get_peers), as a
- * libtorrent node gives them. Each handler returns the encoded reply; well-formed queries with bad
- * arguments get error 203 (protocol error), unknown methods error 204, as BEP 5 defines the codes.
+ * Answers to the four KRPC queries of BEP 5 (plus the BEP 33 scrape flags of get_peers and the
+ * BEP 32 IPv6 forms: `nodes6`, `want`, 18-byte values), as a libtorrent node gives them. Each
+ * handler returns the encoded reply; well-formed queries with bad arguments get error 203
+ * (protocol error), unknown methods error 204, as BEP 5 defines the codes.
  */
 import { type BencodeDict, isBytes } from '../protocol/bencode.ts';
-import { NODE_ID_BYTES, encodeCompactPeer } from '../protocol/compact.ts';
+import { insertPeerIp, mergeScrapeBloom, newScrapeBloom } from '../protocol/bep33-bloom.ts';
+import { COMPACT_PEER_V4_BYTES, COMPACT_PEER_V6_BYTES, NODE_ID_BYTES, encodeCompactPeer } from '../protocol/compact.ts';
 import { type KrpcQuery, encodeErrorReply, encodeResponse } from '../protocol/krpc.ts';
 import { type Contact, closestContacts } from './contact.ts';
 import { sampleDistinctIndices } from './random-sample.ts';
 import { BUCKET_SIZE_K } from './routing-tables.ts';
-import { mergeScrapeBloom, insertPeerIp, newScrapeBloom } from './scrape-bloom.ts';
 import type { SimContext } from './sim-context.ts';
 import type { RemoteAddress, SimNode } from './sim-node.ts';
+import type { IpFamily } from './synthetic-addresses.ts';
+import { wantedFamilies } from './want-families.ts';
 
 const MAX_PORT = 65535;
 
@@ -24,7 +27,7 @@ export function answerQuery(node: SimNode, context: SimContext, query: KrpcQuery
       reply = encodeResponse(query.transactionId, { id: node.id });
       break;
     case 'find_node':
-      reply = findNode(node, query);
+      reply = findNode(node, query, remote);
       break;
     case 'get_peers':
       reply = getPeers(node, context, query, remote);
@@ -43,22 +46,38 @@ export function answerQuery(node: SimNode, context: SimContext, query: KrpcQuery
   return reply;
 }
 
-function id20(args: BencodeDict, key: string): Buffer | undefined {
+export function id20(args: BencodeDict, key: string): Buffer | undefined {
   const value = args[key];
   return isBytes(value) && value.length === NODE_ID_BYTES ? value : undefined;
 }
 
-/** BEP 5 compact node info of the K closest known nodes, concatenated. */
-function closestNodes(node: SimNode, target: Buffer): Buffer {
-  const closest: Contact[] = closestContacts(target, node.knownContacts(), BUCKET_SIZE_K);
+/** BEP 5 / BEP 32 compact node info of the K closest known nodes of one family, concatenated. */
+function closestNodes(node: SimNode, target: Buffer, family: IpFamily): Buffer {
+  const closest: Contact[] = closestContacts(target, node.knownContacts(family), BUCKET_SIZE_K);
   return Buffer.concat(closest.map((contact) => contact.compactNode));
 }
 
+/**
+ * `nodes` and/or `nodes6` as BEP 32 `want` asks (default: the family the query came in on). A family
+ * the swarm does not run (IPv6 without `ipv6`) is left out. With `onlyIfAsked`, nothing unless the
+ * query had an explicit `want`.
+ */
+export function contactFields(node: SimNode, query: KrpcQuery, remote: RemoteAddress, target: Buffer, onlyIfAsked = false): Record<string, Buffer> {
+  const { families, explicit } = wantedFamilies(query.args, remote.family);
+  const fields: Record<string, Buffer> = {};
+  if (onlyIfAsked && !explicit) return fields;
+  for (const family of families) {
+    const contacts = closestNodes(node, target, family);
+    if (contacts.length > 0) fields[family === 4 ? 'nodes' : 'nodes6'] = contacts;
+  }
+  return fields;
+}
+
 /** The string return value is the message of a 203 error. */
-function findNode(node: SimNode, query: KrpcQuery): Buffer | string {
+function findNode(node: SimNode, query: KrpcQuery, remote: RemoteAddress): Buffer | string {
   const target = id20(query.args, 'target');
   if (!target) return 'find_node needs a 20-byte "target"';
-  return encodeResponse(query.transactionId, { id: node.id, nodes: closestNodes(node, target) });
+  return encodeResponse(query.transactionId, { id: node.id, ...contactFields(node, query, remote, target) });
 }
 
 function getPeers(node: SimNode, context: SimContext, query: KrpcQuery, remote: RemoteAddress): Buffer | string {
@@ -67,11 +86,18 @@ function getPeers(node: SimNode, context: SimContext, query: KrpcQuery, remote: 
   const infohashHex = infohash.toString('hex');
   // BEP 5: a token always, so the querier can announce to this node whether or not it has peers.
   const token = context.tokens.tokenFor(node.id, remote.address);
-  const seeded = node.seeded?.get(infohashHex);
-  const announced = node.announced?.list(infohashHex, context.nowMs()) ?? [];
-  if (!seeded && announced.length === 0) {
-    return encodeResponse(query.transactionId, { id: node.id, token, nodes: closestNodes(node, infohash) });
+  const torrent = node.seeded?.get(infohashHex);
+  const allAnnounced = node.announced?.list(infohashHex, context.nowMs()) ?? [];
+  if (!torrent && allAnnounced.length === 0) {
+    return encodeResponse(query.transactionId, { id: node.id, token, ...contactFields(node, query, remote, infohash) });
   }
+  // libtorrent keeps a peer list per family and answers from the one the query came in on
+  // (dht_storage.cpp `requester.is_v4() ? peers4 : peers6`): values, and BEP 33 filters alike.
+  const seeded = torrent && (remote.family === 4 ? torrent.peers : torrent.peersV6);
+  const entryBytes = remote.family === 4 ? COMPACT_PEER_V4_BYTES : COMPACT_PEER_V6_BYTES;
+  const announced = allAnnounced.filter((peer) => peer.compact.length === entryBytes);
+  // A querier that named families in `want` gets those contacts even from a holder.
+  const asked = contactFields(node, query, remote, infohash, true);
   if (query.args.scrape === 1) {
     // BEP 33, as libtorrent answers it: the two bloom filters take the place of `values`.
     const seeds = newScrapeBloom();
@@ -82,16 +108,16 @@ function getPeers(node: SimNode, context: SimContext, query: KrpcQuery, remote: 
       mergeScrapeBloom(downloaders, blooms.downloaders);
     }
     for (const peer of announced) insertPeerIp(peer.seed ? seeds : downloaders, peer.compact);
-    return encodeResponse(query.transactionId, { id: node.id, token, BFsd: seeds, BFpe: downloaders });
+    return encodeResponse(query.transactionId, { id: node.id, token, BFsd: seeds, BFpe: downloaders, ...asked });
   }
   // BEP 33 `noseed`: a seed asking for peers wants downloaders only.
   const noseed = query.args.noseed === 1;
   const seededFrom = seeded ? (noseed ? seeded.seeds : 0) : 0;
   const seededCount = seeded ? seeded.count - seededFrom : 0;
   const extra = noseed ? announced.filter((peer) => !peer.seed) : announced;
-  const picks = sampleDistinctIndices(context.valuesRandom, seededCount + extra.length, context.valuesPerReply);
+  const picks = sampleDistinctIndices(context.valuesRandom, seededCount + extra.length, context.valuesPerReply[remote.family]);
   const values = picks.map((pick) => (pick < seededCount ? seeded!.compactAt(seededFrom + pick) : extra[pick - seededCount]!.compact));
-  return encodeResponse(query.transactionId, { id: node.id, token, values });
+  return encodeResponse(query.transactionId, { id: node.id, token, values, ...asked });
 }
 
 function announcePeer(node: SimNode, context: SimContext, query: KrpcQuery, remote: RemoteAddress): Buffer | string {
@@ -105,10 +131,12 @@ function announcePeer(node: SimNode, context: SimContext, query: KrpcQuery, remo
   const impliedPort = args.implied_port !== undefined && args.implied_port !== 0;
   const port = impliedPort ? remote.port : args.port;
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > MAX_PORT) return 'announce_peer needs a "port" in 1..65535';
+  // BEP 32: an announce over udp6 stores an IPv6 peer (18 bytes), one over udp4 an IPv4 peer.
   const compactPeer = encodeCompactPeer({ host: remote.address, port });
   const infohashHex = infohash.toString('hex');
+  const torrent = node.seeded?.get(infohashHex);
   // A peer that is already part of the ground truth is stored once, not twice.
-  if (!node.seeded?.get(infohashHex)?.contains(compactPeer)) {
+  if (!(torrent && (remote.family === 4 ? torrent.peers : torrent.peersV6).contains(compactPeer))) {
     if (node.storeAnnounced(infohashHex, compactPeer, args.seed === 1)) context.stats.announcesStored++;
   }
   return encodeResponse(query.transactionId, { id: node.id });

@@ -1,19 +1,14 @@
 /**
- * The ground-truth peers of one simulated torrent, stored once as compact peer info (BEP 5: 4-byte
- * IPv4 + 2-byte port) in a single buffer. The 8 nodes that hold the torrent share this object by
- * reference, so a 50,000-peer swarm costs 300 KB however many nodes serve it.
+ * The ground-truth peers of one simulated torrent in one address family, stored once as compact
+ * peer info (BEP 5: 4-byte IPv4 + 2-byte port; BEP 32: 16-byte IPv6 + 2-byte port) in a single
+ * buffer. The 8 nodes that hold the torrent share this object by reference, so a 50,000-peer swarm
+ * costs 300 KB (IPv4) however many nodes serve it.
  * Entries [0, seeds) are seeds and [seeds, count) are downloaders (BEP 33 `seed` flag).
  */
-import { isBogonAddress } from '../core/address-class.ts';
-import { COMPACT_PEER_V4_BYTES, type PeerAddress, decodeCompactPeer } from '../protocol/compact.ts';
+import { insertPeerIp, newScrapeBloom } from '../protocol/bep33-bloom.ts';
+import { COMPACT_PEER_V4_BYTES, COMPACT_PEER_V6_BYTES, type PeerAddress, decodeCompactPeer } from '../protocol/compact.ts';
 import type { SeededRandom } from './prng.ts';
-import { insertPeerIp, newScrapeBloom } from './scrape-bloom.ts';
-
-/** Peers listen on unprivileged ports; 1024..65535 as real clients pick them. */
-export const MIN_PEER_PORT = 1024;
-export const MAX_PEER_PORT = 65535;
-/** Give up instead of looping forever should the bogon filter ever reject (almost) everything. */
-const MAX_DRAWS_PER_PEER = 64;
+import { type IpFamily, MAX_PEER_PORT, MIN_PEER_PORT, drawPublicIp, ipBytesOf } from './synthetic-addresses.ts';
 
 export interface ScrapeBlooms {
   /** BEP 33 BFsd */
@@ -25,17 +20,23 @@ export interface ScrapeBlooms {
 export class SeededPeerList {
   private blooms?: ScrapeBlooms;
 
+  /** Bytes per entry: 6 (IPv4) or 18 (IPv6). */
+  readonly entryBytes: number;
+
   constructor(
-    /** `count` × 6 bytes of compact IPv4 peers. */
+    /** `count` compact peers of one family, back to back. */
     readonly compact: Buffer,
     readonly count: number,
     readonly seeds: number,
-  ) {}
+    readonly family: IpFamily = 4,
+  ) {
+    this.entryBytes = family === 4 ? COMPACT_PEER_V4_BYTES : COMPACT_PEER_V6_BYTES;
+  }
 
   /** A view (no copy) of entry `index`, ready to go into a `values` list. */
   compactAt(index: number): Buffer {
-    const start = index * COMPACT_PEER_V4_BYTES;
-    return this.compact.subarray(start, start + COMPACT_PEER_V4_BYTES);
+    const start = index * this.entryBytes;
+    return this.compact.subarray(start, start + this.entryBytes);
   }
 
   addressAt(index: number): PeerAddress {
@@ -56,43 +57,37 @@ export class SeededPeerList {
     return this.blooms;
   }
 
-  /** True if these exact 6 bytes are one of the entries (a slow scan, for the rare announce). */
+  /** True if these exact bytes are one of the entries (a slow scan, for the rare announce). */
   contains(compactPeer: Buffer): boolean {
+    if (compactPeer.length !== this.entryBytes) return false;
     for (let from = 0; ; ) {
       const found = this.compact.indexOf(compactPeer, from);
       if (found < 0) return false;
       // A match across two entries (the tail of one, the head of the next) is not an entry.
-      if (found % COMPACT_PEER_V4_BYTES === 0) return true;
+      if (found % this.entryBytes === 0) return true;
       from = found + 1;
     }
   }
 }
 
-function dottedQuad(ip: number): string {
-  return `${ip >>> 24}.${(ip >>> 16) & 0xff}.${(ip >>> 8) & 0xff}.${ip & 0xff}`;
-}
-
 /**
- * `count` peers with distinct public IPv4 addresses (never bogons, checked with the same
- * `isBogonAddress` the collector uses, so none is filtered out as a martian) and random ports.
- * Distinct IPs, not just distinct ports, because BEP 33 filters and collectors count IPs.
+ * `count` peers of one family with distinct public addresses (never bogons, see
+ * synthetic-addresses.ts; IPv6 ones inside 2000::/3) and random ports. Distinct IPs, not just
+ * distinct ports, because BEP 33 filters and collectors count IPs. Entry i depends only on the
+ * stream's draws before it, so a longer list from the same stream starts with the shorter one.
  */
-export function generateSeededPeerList(random: SeededRandom, count: number, seeds: number): SeededPeerList {
-  const compact = Buffer.alloc(count * COMPACT_PEER_V4_BYTES);
-  const usedIps = new Set<number>();
+export function generateSeededPeerList(random: SeededRandom, count: number, seeds: number, family: IpFamily = 4): SeededPeerList {
+  const ipBytes = ipBytesOf(family);
+  const entryBytes = ipBytes + 2;
+  const compact = Buffer.alloc(count * entryBytes);
+  const usedIps = new Set<string>();
+  const isFresh = (bytes: Buffer): boolean => !usedIps.has(bytes.toString('latin1'));
   for (let index = 0; index < count; index++) {
-    let ip = 0;
-    for (let draw = 0; ; draw++) {
-      if (draw >= MAX_DRAWS_PER_PEER) {
-        throw new Error(`sim: isBogonAddress() rejected ${MAX_DRAWS_PER_PEER} random IPv4 addresses in a row (the last ${dottedQuad(ip)}); is core/address-class.ts classifying public addresses as bogons?`);
-      }
-      ip = random.nextUint32();
-      if (!usedIps.has(ip) && !isBogonAddress(dottedQuad(ip))) break;
-    }
-    usedIps.add(ip);
-    const offset = index * COMPACT_PEER_V4_BYTES;
-    compact.writeUInt32BE(ip, offset);
-    compact.writeUInt16BE(random.nextInt(MIN_PEER_PORT, MAX_PEER_PORT), offset + 4);
+    const ip = drawPublicIp(random, family, isFresh);
+    usedIps.add(ip.toString('latin1'));
+    const offset = index * entryBytes;
+    ip.copy(compact, offset);
+    compact.writeUInt16BE(random.nextInt(MIN_PEER_PORT, MAX_PEER_PORT), offset + ipBytes);
   }
-  return new SeededPeerList(compact, count, seeds);
+  return new SeededPeerList(compact, count, seeds, family);
 }

@@ -3,6 +3,7 @@
  * as exactly one JSON line on stdout, and run until SIGTERM or SIGINT, then close every socket.
  * Scripts and tests read that line to learn the bootstrap addresses and the ground-truth torrents.
  */
+import type { HostileBehaviour } from './hostile-behaviours.ts';
 import { type SimSwarm, startSimSwarm } from './sim-swarm.ts';
 
 export interface SimCommandOptions {
@@ -17,39 +18,47 @@ export interface SimCommandOptions {
   jitterMs?: number;
   bindHostBase?: string;
   port?: number;
+  /** BEP 32: every node also answers on udp6 ::1; the line then lists `bootstrap6`. */
+  ipv6?: boolean;
+  /** Share (0..1) of hostile nodes (`hostileShare` of the swarm). */
+  hostile?: number;
+  /** Which hostile behaviours to hand out; all when absent. */
+  hostileBehaviours?: HostileBehaviour[];
   /** Stops the swarm like a signal would; for callers that embed the command (e.g. `demo`). */
   signal?: AbortSignal;
 }
 
-/** The one line printed on stdout. */
+/**
+ * The one line printed on stdout. `peers` counts the IPv4 peers, as it always has; `bootstrap6` is
+ * [] and `peersV6` 0 without IPv6, and `hostile` [] without hostile nodes, so a reader never has to
+ * test for a missing key. `hostile` lets a collector test in another process check what it flagged.
+ */
 export interface SimCommandAnnouncement {
   bootstrap: string[];
-  torrents: { infohash: string; peers: number }[];
+  bootstrap6: string[];
+  torrents: { infohash: string; peers: number; peersV6: number; seeds: number; seedsV6: number }[];
+  hostile: { host: string; port: number; port6?: number; behaviour: string }[];
 }
 
 export function simAnnouncement(swarm: SimSwarm): SimCommandAnnouncement {
-  return { bootstrap: swarm.bootstrap, torrents: swarm.torrents.map(({ infohash, peers }) => ({ infohash, peers })) };
+  const hostile6 = swarm.ipv6 ? swarm.hostileNodes(6) : [];
+  return {
+    bootstrap: swarm.bootstrap,
+    bootstrap6: swarm.bootstrap6,
+    torrents: swarm.torrents.map(({ infohash, peers, peersV6, seeds, seedsV6 }) => ({ infohash, peers, peersV6, seeds, seedsV6 })),
+    hostile: swarm.hostileNodes().map(({ host, port, behaviour }, index) => ({ host, port, ...(hostile6[index] ? { port6: hostile6[index].port } : {}), behaviour })),
+  };
 }
 
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 /** Resolves once the swarm is closed after a stop signal; the caller's process can then exit 0. */
 export async function runSimCommand(options: SimCommandOptions = {}): Promise<void> {
-  const swarm = await startSimSwarm({
-    nodes: options.nodes,
-    torrents: options.torrents,
-    seed: options.seed,
-    minPeers: options.minPeers,
-    maxPeers: options.maxPeers,
-    lossRate: options.loss,
-    rttMs: options.rttMs,
-    jitterMs: options.jitterMs,
-    bindHostBase: options.bindHostBase,
-    port: options.port,
-  });
-  process.stdout.write(`${JSON.stringify(simAnnouncement(swarm))}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
+  // Listen before starting (and so before printing): a reader that signals as soon as it has the
+  // line must find the handler in place, or the default action kills the process with no cleanup.
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => {
+    stop = (): void => {
       for (const name of STOP_SIGNALS) process.off(name, stop);
       options.signal?.removeEventListener('abort', stop);
       resolve();
@@ -58,5 +67,28 @@ export async function runSimCommand(options: SimCommandOptions = {}): Promise<vo
     if (options.signal?.aborted) stop();
     else options.signal?.addEventListener('abort', stop, { once: true });
   });
+  let swarm: SimSwarm;
+  try {
+    swarm = await startSimSwarm({
+      nodes: options.nodes,
+      torrents: options.torrents,
+      seed: options.seed,
+      minPeers: options.minPeers,
+      maxPeers: options.maxPeers,
+      lossRate: options.loss,
+      rttMs: options.rttMs,
+      jitterMs: options.jitterMs,
+      bindHostBase: options.bindHostBase,
+      port: options.port,
+      ipv6: options.ipv6,
+      hostileShare: options.hostile,
+      hostileBehaviours: options.hostileBehaviours,
+    });
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  process.stdout.write(`${JSON.stringify(simAnnouncement(swarm))}\n`);
+  await stopped;
   await swarm.close();
 }

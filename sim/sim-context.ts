@@ -1,45 +1,90 @@
 /**
- * What every simulated node shares: the global contact list and routing tables, the token secrets,
- * the network conditions, the runtime PRNG and the counters. One object, referenced by all nodes,
- * so a node itself stays a handful of fields.
+ * What every simulated node shares: the global contact lists and routing tables (one per address
+ * family), the token secrets, the network conditions, the runtime PRNGs and the counters. One
+ * object, referenced by all nodes, so a node itself stays a handful of fields.
  */
 import type { Contact } from './contact.ts';
+import type { FloodBudget } from './flood.ts';
+import type { HostileBehaviour } from './hostile-behaviours.ts';
 import type { NetworkConditions } from './network-conditions.ts';
 import type { SeededRandom } from './prng.ts';
 import type { RoutingTables } from './routing-tables.ts';
+import type { SeededTorrent } from './seeded-torrents.ts';
+import type { IpFamily } from './synthetic-addresses.ts';
 import type { TokenSecrets } from './token-secrets.ts';
 
 /** Counters for tests and benchmarks: what the swarm was asked and what it did. */
 export interface SimStats {
-  /** Datagrams received by any node. */
+  /** Datagrams received by any node, over either family. */
   datagrams: number;
+  /** Of those, datagrams received over udp6. */
+  datagramsV6: number;
   /** Datagrams that were not KRPC, or not queries (the sim never sends queries). */
   ignored: number;
   /** Queries lost to `lossRate`. */
   dropped: number;
-  /** Queries answered, by method name (unknown methods count under their own name). */
+  /**
+   * Queries answered the honest way, by method name (unknown methods count under their own name);
+   * what hostile nodes answer in their own way counts under `hostile.replies` instead.
+   */
   queries: Record<string, number>;
-  /** Error replies sent (bad arguments, bad token, unknown method). */
+  /** Error replies sent the honest way (bad arguments, bad token, unknown method). */
   errorReplies: number;
   /** announce_peer queries that stored a peer. */
   announcesStored: number;
+  hostile: HostileStats;
+}
+
+export interface HostileStats {
+  /** How many hostile nodes there are, by behaviour. */
+  nodes: Record<string, number>;
+  /** Queries hostile nodes answered, by behaviour (including those a behaviour leaves honest, e.g. a ping to `fabricate`). */
+  replies: Record<string, number>;
+  /** Unsolicited datagrams sent by `flood` nodes. */
+  floodDatagrams: number;
+  /** Flood datagrams not sent because the swarm-wide flood budget was spent. */
+  floodSuppressed: number;
+  /** Replies larger than the 8 KiB KRPC cap sent by `oversized` nodes. */
+  oversizedReplies: number;
 }
 
 export function newSimStats(): SimStats {
-  return { datagrams: 0, ignored: 0, dropped: 0, queries: Object.create(null) as Record<string, number>, errorReplies: 0, announcesStored: 0 };
+  const record = (): Record<string, number> => Object.create(null) as Record<string, number>;
+  return {
+    datagrams: 0,
+    datagramsV6: 0,
+    ignored: 0,
+    dropped: 0,
+    queries: record(),
+    errorReplies: 0,
+    announcesStored: 0,
+    hostile: { nodes: record(), replies: record(), floodDatagrams: 0, floodSuppressed: 0, oversizedReplies: 0 },
+  };
+}
+
+/** What one address family needs: node i's contact (id + compact node info) and the tables. */
+export interface FamilyNetwork {
+  /** Filled once every node is bound (the ports are not known before). */
+  contacts: Contact[];
+  tables: RoutingTables;
 }
 
 export interface SimContext {
-  /** Contact of node i (id + compact node info), filled once every node is bound. */
-  contacts: Contact[];
-  tables: RoutingTables;
+  /** IPv4 always; IPv6 only with `ipv6: true`. */
+  networks: { 4: FamilyNetwork; 6?: FamilyNetwork };
   tokens: TokenSecrets;
   conditions: NetworkConditions;
   /** Runtime stream for `values` subsets, separate from setup and loss so each stays reproducible. */
   valuesRandom: SeededRandom;
-  valuesPerReply: number;
+  /** Runtime stream for everything hostile nodes make up. */
+  hostileRandom: SeededRandom;
+  valuesPerReply: Record<IpFamily, number>;
   stats: SimStats;
   /** infohash (hex) → indices of nodes holding announced peers for it, for `peersOf`. */
   announcedHolders: Map<string, Set<number>>;
+  /** infohash (hex) → ground truth, for `duplicate` nodes that repeat honest values. */
+  torrentsByInfohash: Map<string, SeededTorrent>;
+  hostileBehaviourOf: Map<number, HostileBehaviour>;
+  floodBudget: FloodBudget;
   nowMs: () => number;
 }

@@ -1,68 +1,75 @@
 /**
- * One simulated Mainline DHT node (BEP 5): its own UDP socket on its own loopback address, a slice
- * of the shared routing tables, and storage created only when it holds something. Nodes never send
- * queries and have no timers of their own, which keeps 2,000 of them cheap in one process.
+ * One simulated Mainline DHT node (BEP 5): its own UDP socket on its own loopback address (and,
+ * with BEP 32 on, a second one on `::1` with the same node id), a slice of the shared routing
+ * tables, and storage created only when it holds something. Nodes never send queries and have no
+ * timers of their own, which keeps 2,000 of them cheap in one process.
  */
-import dgram from 'node:dgram';
-import { SwarmscopeError } from '../core/errors.ts';
+import type dgram from 'node:dgram';
 import { encodeCompactPeer } from '../protocol/compact.ts';
 import { decodeBencode, isDict } from '../protocol/bencode.ts';
 import { parseKrpcMessage } from '../protocol/krpc.ts';
 import { AnnouncedPeers } from './announced-peers.ts';
 import type { Contact } from './contact.ts';
+import { type HostileState, answerHostile } from './hostile-replies.ts';
 import { LearnedContacts } from './learned-contacts.ts';
+import { type RemoteAddress, bindNodeSocket, closeNodeSocket } from './node-socket.ts';
 import { answerQuery } from './query-handlers.ts';
-import type { SeededPeerList } from './seeded-peer-list.ts';
+import type { SeededTorrent } from './seeded-torrents.ts';
 import type { SimContext } from './sim-context.ts';
+import type { IpFamily } from './synthetic-addresses.ts';
+
+export type { RemoteAddress } from './node-socket.ts';
 
 /** BEP 43 read-only nodes put `ro: 1` in the top-level dictionary of their queries. */
 const READ_ONLY_FLAG = Buffer.from('2:roi1e', 'latin1');
-
-export interface RemoteAddress {
-  address: string;
-  port: number;
-}
+/** BEP 32 in a sandbox: every node's IPv6 side shares the loopback address, told apart by port. */
+export const SIM_IPV6_HOST = '::1';
 
 export class SimNode {
-  private socket?: dgram.Socket;
+  private readonly sockets: Partial<Record<IpFamily, dgram.Socket>> = {};
+  private readonly learned: Partial<Record<IpFamily, LearnedContacts>> = {};
   port = 0;
-  /** Ground-truth torrents this node is one of the K closest to; lists shared by reference. */
-  seeded?: Map<string, SeededPeerList>;
+  /** 0 until bound, and without `ipv6`. */
+  port6 = 0;
+  /** Ground-truth torrents this node is one of the K closest honest nodes to; shared by reference. */
+  seeded?: Map<string, SeededTorrent>;
   announced?: AnnouncedPeers;
-  private learned?: LearnedContacts;
+  /** Set for hostile nodes only: they answer in their own way (hostile-replies.ts). */
+  readonly hostile?: HostileState;
 
   constructor(
     readonly index: number,
     readonly id: Buffer,
     readonly host: string,
     private readonly context: SimContext,
-  ) {}
-
-  bind(port: number): Promise<void> {
-    const socket = dgram.createSocket({ type: 'udp4' });
-    this.socket = socket;
-    return new Promise((resolve, reject) => {
-      const onError = (error: NodeJS.ErrnoException): void => {
-        const hint =
-          error.code === 'EADDRINUSE'
-            ? 'another socket holds that address and port: use port 0 or another bindHostBase'
-            : 'the simulator needs all of 127.0.0.0/8 routed to loopback, as Linux does';
-        reject(new SwarmscopeError('internal', `sim: cannot bind a DHT node to ${this.host}:${port}: ${error.code ?? error.message} (${hint})`, { cause: error }));
-      };
-      socket.once('error', onError);
-      socket.bind(port, this.host, () => {
-        socket.off('error', onError);
-        // A send failing (e.g. the querier's port closed) must never take the process down.
-        socket.on('error', () => {});
-        socket.on('message', (datagram, remote) => this.receive(datagram, remote));
-        this.port = socket.address().port;
-        resolve();
-      });
-    });
+  ) {
+    const behaviour = context.hostileBehaviourOf.get(index);
+    if (behaviour) this.hostile = { behaviour, turn: 0 };
   }
 
-  holdSeeded(infohashHex: string, peers: SeededPeerList): void {
-    (this.seeded ??= new Map()).set(infohashHex, peers);
+  async bind(port: number, ipv6: boolean): Promise<void> {
+    this.sockets[4] = await bindNodeSocket(this.host, port, 4, (datagram, remote) => this.receive(datagram, remote));
+    this.port = this.sockets[4].address().port;
+    if (!ipv6) return;
+    // One shared address: a fixed port would collide, so the kernel picks one per node.
+    this.sockets[6] = await bindNodeSocket(SIM_IPV6_HOST, 0, 6, (datagram, remote) => this.receive(datagram, remote));
+    this.port6 = this.sockets[6].address().port;
+  }
+
+  hostOf(family: IpFamily): string {
+    return family === 4 ? this.host : SIM_IPV6_HOST;
+  }
+
+  portOf(family: IpFamily): number {
+    return family === 4 ? this.port : this.port6;
+  }
+
+  send(datagram: Buffer, remote: RemoteAddress): void {
+    this.sockets[remote.family]?.send(datagram, remote.port, remote.address);
+  }
+
+  holdSeeded(torrent: SeededTorrent): void {
+    (this.seeded ??= new Map()).set(torrent.infohash, torrent);
   }
 
   storeAnnounced(infohashHex: string, compactPeer: Buffer, seed: boolean): boolean {
@@ -75,34 +82,32 @@ export class SimNode {
     return stored;
   }
 
-  /** The seeded routing table, then the outside nodes that queried this one. */
-  *knownContacts(): Iterable<Contact> {
-    const { offsets, contacts } = this.context.tables;
+  /** The seeded routing table of that family, then the outside nodes that queried this one over it. */
+  *knownContacts(family: IpFamily): Iterable<Contact> {
+    const network = this.context.networks[family];
+    if (!network) return;
+    const { offsets, contacts } = network.tables;
     const end = offsets[this.index + 1]!;
     for (let slot = offsets[this.index]!; slot < end; slot++) {
       // Undefined only while the swarm is still binding: the contact's port is not known yet.
-      const contact = this.context.contacts[contacts[slot]!];
+      const contact = network.contacts[contacts[slot]!];
       if (contact) yield contact;
     }
-    if (this.learned) yield* this.learned.live(this.context.nowMs());
+    const learned = this.learned[family];
+    if (learned) yield* learned.live(this.context.nowMs());
   }
 
-  close(): Promise<void> {
-    const socket = this.socket;
-    this.socket = undefined;
-    if (!socket) return Promise.resolve();
-    return new Promise((resolve) => {
-      try {
-        socket.close(() => resolve());
-      } catch {
-        resolve(); // already closed
-      }
-    });
+  async close(): Promise<void> {
+    const sockets = Object.values(this.sockets);
+    delete this.sockets[4];
+    delete this.sockets[6];
+    await Promise.all(sockets.map(closeNodeSocket));
   }
 
   private receive(datagram: Buffer, remote: RemoteAddress): void {
     const { stats, conditions } = this.context;
     stats.datagrams++;
+    if (remote.family === 6) stats.datagramsV6++;
     let message;
     try {
       message = parseKrpcMessage(datagram);
@@ -119,22 +124,30 @@ export class SimNode {
       stats.dropped++;
       return;
     }
-    if (!isReadOnlyQuery(datagram)) this.rememberQuerier(message.senderId, remote);
-    let reply: Buffer;
+    let reply: Buffer | undefined;
+    let afterwards: (() => void) | undefined;
     try {
-      reply = answerQuery(this, this.context, message, remote);
+      if (this.hostile) {
+        ({ reply, afterwards } = answerHostile(this, this.hostile, this.context, message, remote));
+      } else {
+        if (!isReadOnlyQuery(datagram)) this.rememberQuerier(message.senderId, remote);
+        reply = answerQuery(this, this.context, message, remote);
+      }
     } catch {
       // A handler bug must cost one reply, not the node: count it and stay up.
       stats.ignored++;
       return;
     }
-    conditions.schedule(() => this.socket?.send(reply, remote.port, remote.address));
+    conditions.schedule(() => {
+      if (reply) this.send(reply, remote);
+      afterwards?.();
+    });
   }
 
   private rememberQuerier(senderId: Buffer, remote: RemoteAddress): void {
     if (remote.port === 0) return;
     const compactNode = Buffer.concat([senderId, encodeCompactPeer({ host: remote.address, port: remote.port })]);
-    (this.learned ??= new LearnedContacts()).remember(`${remote.address}:${remote.port}`, senderId, compactNode, this.context.nowMs());
+    (this.learned[remote.family] ??= new LearnedContacts()).remember(`${remote.address}:${remote.port}`, senderId, compactNode, this.context.nowMs());
   }
 }
 

@@ -5,11 +5,19 @@
 import { SwarmscopeError } from '../core/errors.ts';
 import { parseInfohash } from '../core/infohash.ts';
 import { MAX_KRPC_DATAGRAM_BYTES } from '../protocol/krpc.ts';
+import { HOSTILE_BEHAVIOURS, type HostileBehaviour } from './hostile-behaviours.ts';
 
 /** libtorrent's `dht_max_peers_reply` default: at most 100 `values` per get_peers reply. */
 export const LIBTORRENT_MAX_PEERS_REPLY = 100;
+/**
+ * libtorrent (dht_storage.cpp, get_peers) returns a quarter as many IPv6 values per reply, because
+ * an IPv6 address is four times the size of an IPv4 one: 25 by default. The sim does the same.
+ */
+export const LIBTORRENT_V6_VALUES_DIVISOR = 4;
 /** Each IPv4 value costs 8 bytes bencoded ("6:" + 6); keep a reply under the KRPC datagram cap. */
 export const MAX_VALUES_PER_REPLY = Math.floor((MAX_KRPC_DATAGRAM_BYTES - 512) / 8);
+/** Each IPv6 value costs 21 bytes bencoded ("18:" + 18, BEP 32). */
+export const MAX_VALUES_PER_REPLY_V6 = Math.floor((MAX_KRPC_DATAGRAM_BYTES - 512) / 21);
 /** Loopback addresses are 127.0.0.0/8 (RFC 1122 §3.2.1.3); Linux routes all of it to `lo`. */
 export const DEFAULT_BIND_HOST_BASE = '127.1';
 /** Enough distinct 127.a.b.c addresses per base: b in 0..255, c in 1..254. */
@@ -23,6 +31,10 @@ export interface TorrentSpec {
   peers: number;
   /** How many of the peers are seeds (BEP 33 `BFsd`); random in [0, peers] when absent. */
   seeds?: number;
+  /** IPv6 peers (BEP 32), a set apart from the IPv4 ones; 0 when absent. Needs `ipv6: true`. */
+  peersV6?: number;
+  /** How many IPv6 peers are seeds; the IPv4 seed share of peersV6 (rounded) when absent. */
+  seedsV6?: number;
 }
 
 export interface SimSwarmOptions {
@@ -46,12 +58,25 @@ export interface SimSwarmOptions {
   torrentSpecs?: TorrentSpec[];
   /** How many nodes to list as bootstrap addresses. */
   bootstrapCount?: number;
+  /**
+   * BEP 32: every node also listens on udp6 `::1` (its own kernel-chosen port, since all nodes
+   * share that one address) with the same node id, its own IPv6 routing table and IPv6 peers.
+   */
+  ipv6?: boolean;
+  /** IPv6 values per get_peers reply; valuesPerReply / 4 when absent, as libtorrent does. */
+  valuesPerReplyV6?: number;
+  /** Share (0..1) of the non-bootstrap nodes that misbehave; 0 when absent. */
+  hostileShare?: number;
+  /** What hostile nodes do, assigned to them in turn; all behaviours when absent. */
+  hostileBehaviours?: HostileBehaviour[];
 }
 
 export interface ResolvedTorrentSpec {
   infohash?: string;
   peers: number;
   seeds?: number;
+  peersV6: number;
+  seedsV6?: number;
 }
 
 export interface ResolvedSimOptions {
@@ -68,6 +93,10 @@ export interface ResolvedSimOptions {
   port: number;
   torrentSpecs?: ResolvedTorrentSpec[];
   bootstrapCount: number;
+  ipv6: boolean;
+  valuesPerReplyV6: number;
+  hostileShare: number;
+  hostileBehaviours: HostileBehaviour[];
 }
 
 function fail(message: string): never {
@@ -90,13 +119,25 @@ function bindHostBase(value: string): string {
   return value;
 }
 
-function torrentSpec(spec: TorrentSpec, index: number): ResolvedTorrentSpec {
+function torrentSpec(spec: TorrentSpec, index: number, ipv6: boolean): ResolvedTorrentSpec {
   const where = `torrentSpecs[${index}]`;
   const peers = integerIn(`${where}.peers`, spec.peers, 0, MAX_PEERS_PER_TORRENT);
-  const resolved: ResolvedTorrentSpec = { peers };
+  const peersV6 = integerIn(`${where}.peersV6`, spec.peersV6 ?? 0, 0, MAX_PEERS_PER_TORRENT);
+  // IPv6 peers nobody can reach over IPv6 would be ground truth no lookup could ever find.
+  if (peersV6 > 0 && !ipv6) fail(`${where}.peersV6 needs ipv6: true (the IPv6 peers are only served over udp6)`);
+  const resolved: ResolvedTorrentSpec = { peers, peersV6 };
   if (spec.infohash !== undefined) resolved.infohash = parseInfohash(spec.infohash);
   if (spec.seeds !== undefined) resolved.seeds = integerIn(`${where}.seeds`, spec.seeds, 0, peers);
+  if (spec.seedsV6 !== undefined) resolved.seedsV6 = integerIn(`${where}.seedsV6`, spec.seedsV6, 0, peersV6);
   return resolved;
+}
+
+function hostileBehaviours(value: HostileBehaviour[] | undefined): HostileBehaviour[] {
+  if (value === undefined) return [...HOSTILE_BEHAVIOURS];
+  if (!Array.isArray(value) || value.length === 0) fail(`hostileBehaviours must be a non-empty list of ${HOSTILE_BEHAVIOURS.join(', ')}`);
+  const unknown = value.find((name) => !HOSTILE_BEHAVIOURS.includes(name));
+  if (unknown !== undefined) fail(`unknown hostile behaviour "${String(unknown)}"; known: ${HOSTILE_BEHAVIOURS.join(', ')}`);
+  return [...new Set(value)];
 }
 
 export function resolveSimOptions(options: SimSwarmOptions = {}): ResolvedSimOptions {
@@ -105,6 +146,9 @@ export function resolveSimOptions(options: SimSwarmOptions = {}): ResolvedSimOpt
   const minPeers = integerIn('minPeers', options.minPeers ?? 10, 0, MAX_PEERS_PER_TORRENT);
   const maxPeers = integerIn('maxPeers', options.maxPeers ?? 5000, 0, MAX_PEERS_PER_TORRENT);
   if (minPeers > maxPeers) fail(`minPeers (${minPeers}) must not exceed maxPeers (${maxPeers})`);
+  const valuesPerReply = integerIn('valuesPerReply', options.valuesPerReply ?? LIBTORRENT_MAX_PEERS_REPLY, 1, MAX_VALUES_PER_REPLY);
+  const ipv6 = options.ipv6 ?? false;
+  if (typeof ipv6 !== 'boolean') fail(`ipv6 must be true or false, got ${String(ipv6)}`);
   const seed = options.seed ?? 1;
   if (typeof seed !== 'string' && !Number.isFinite(seed)) fail(`seed must be a number or a string, got ${String(seed)}`);
   const resolved: ResolvedSimOptions = {
@@ -117,14 +161,23 @@ export function resolveSimOptions(options: SimSwarmOptions = {}): ResolvedSimOpt
     lossRate: numberIn('lossRate', options.lossRate ?? 0, 0, 0.99),
     rttMs,
     jitterMs: numberIn('jitterMs', options.jitterMs ?? rttMs / 5, 0, 60_000),
-    valuesPerReply: integerIn('valuesPerReply', options.valuesPerReply ?? LIBTORRENT_MAX_PEERS_REPLY, 1, MAX_VALUES_PER_REPLY),
+    valuesPerReply,
     bindHostBase: bindHostBase(options.bindHostBase ?? DEFAULT_BIND_HOST_BASE),
     port: integerIn('port', options.port ?? 0, 0, 65535),
     bootstrapCount: Math.min(nodes, integerIn('bootstrapCount', options.bootstrapCount ?? 4, 1, 64)),
+    ipv6,
+    valuesPerReplyV6: integerIn(
+      'valuesPerReplyV6',
+      options.valuesPerReplyV6 ?? Math.max(1, Math.floor(valuesPerReply / LIBTORRENT_V6_VALUES_DIVISOR)),
+      1,
+      MAX_VALUES_PER_REPLY_V6,
+    ),
+    hostileShare: numberIn('hostileShare', options.hostileShare ?? 0, 0, 1),
+    hostileBehaviours: hostileBehaviours(options.hostileBehaviours),
   };
   if (options.torrentSpecs !== undefined) {
     if (!Array.isArray(options.torrentSpecs)) fail('torrentSpecs must be an array');
-    resolved.torrentSpecs = options.torrentSpecs.map(torrentSpec);
+    resolved.torrentSpecs = options.torrentSpecs.map((spec, index) => torrentSpec(spec, index, ipv6));
     const infohashes = resolved.torrentSpecs.flatMap((spec) => (spec.infohash ? [spec.infohash] : []));
     const duplicate = infohashes.find((infohash, index) => infohashes.indexOf(infohash) !== index);
     if (duplicate) fail(`torrentSpecs lists infohash ${duplicate} twice`);

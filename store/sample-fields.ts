@@ -22,6 +22,9 @@ export const LATEST_METRICS = [
   'dht_nodes',
   'bep33_seeders',
   'bep33_peers',
+  'bep33_nodes',
+  'bep33_saturated',
+  'dht_uncorroborated',
   'tracker_seeders',
   'tracker_leechers',
   'tracker_completed',
@@ -39,6 +42,9 @@ export type LatestMetricsJson = {
   dhtNodes: number | null;
   bep33Seeders: number | null;
   bep33Peers: number | null;
+  bep33Nodes: number | null;
+  bep33Saturated: number | null;
+  dhtUncorroborated: number | null;
   trackerSeeders: number | null;
   trackerLeechers: number | null;
   trackerCompleted: number | null;

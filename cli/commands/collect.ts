@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { CollectorService } from '../../collector/collector-service.ts';
+import { parseShard } from '../../collector/shard.ts';
 import type { SweepReport } from '../../collector/sweep.ts';
 import { valuesToMetricsJson } from '../../store/sample-fields.ts';
 import { addGlobalOptions, configFromFlags } from '../global-options.ts';
@@ -49,10 +50,14 @@ export function registerCollect(program: Command): void {
       .description('run the collector only')
       .option('--once', 'one full sweep, print it, exit')
       .option('--interval <duration>', 'time between sweeps, e.g. 15m (default 15m)')
-      .option('--json', 'with --once: print one JSON document'),
+      .option('--json', 'with --once: print one JSON document')
+      .option('--shard <i/n>', 'sweep only the i-th of n parts of the watchlist (0-based; rendezvous hashing on the infohash)'),
   ).action(async (flags: Record<string, unknown>) => {
     try {
-      const runtime = await openRuntime(configFromFlags(flags));
+      const config = configFromFlags(flags);
+      // A shard such as 3/3 is refused before anything starts, with the usage in the message.
+      parseShard(config.shard);
+      const runtime = await openRuntime(config, 'collector');
       importWatchlist(runtime);
       const collector = await CollectorService.open(runtime.config, runtime.registry, runtime.series, runtime.log);
       if (flags.once) {

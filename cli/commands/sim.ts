@@ -1,6 +1,5 @@
 /** `swarmscope sim`: only the loopback DHT simulator; prints its bootstrap addresses as one JSON line. */
 import type { Command } from 'commander';
-import { runSimCommand } from '../../sim/sim-command.ts';
 import { failCommand } from '../output.ts';
 
 export function registerSim(program: Command): void {
@@ -16,6 +15,8 @@ export function registerSim(program: Command): void {
     .option('--rtt-ms <ms>', 'round-trip time added to each reply', '0')
     .action(async (flags: Record<string, string>) => {
       try {
+        // Loaded on demand: the collector and API never load the simulator.
+        const { runSimCommand } = await import('../../sim/sim-command.ts');
         await runSimCommand({
           nodes: Number(flags.nodes),
           torrents: Number(flags.torrents),

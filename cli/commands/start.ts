@@ -1,22 +1,44 @@
 /**
  * `swarmscope start` (collector + API + page in one process, what `npm start` runs) and
- * `swarmscope serve` (API + page only, stateless on top of the store).
+ * `swarmscope serve` (API + page only, stateless on top of the store). Both run the alert
+ * evaluator and the webhook delivery worker next to the API; with `start` the evaluator is nudged
+ * after each sweep's write, with `serve` it polls for samples another process wrote.
  */
 import type { Command } from 'commander';
+import { startAlerting, type Alerting } from '../../api/alerting.ts';
 import { buildApp } from '../../api/app.ts';
+import { createApiMetrics, type ApiMetrics } from '../../api/metrics/api-metrics.ts';
+import type { MetricsSource } from '../../api/metrics/metrics-source.ts';
 import { startServer } from '../../api/server.ts';
 import { CollectorService } from '../../collector/collector-service.ts';
 import { parseTorrentInput } from '../../collector/watchlist/parse-watch-input.ts';
+import { createOutboundGuard, type OutboundGuard } from '../../core/outbound-guard.ts';
+import { collectorMetricsSource, meterSeriesStore } from '../collector-metrics-source.ts';
 import { addGlobalOptions, configFromFlags } from '../global-options.ts';
 import { failCommand } from '../output.ts';
 import { importWatchlist, openRuntime, type Runtime } from '../runtime.ts';
 import { waitForShutdown } from '../shutdown.ts';
 
-async function serveApi(runtime: Runtime, collector?: CollectorService): Promise<{ url: string; close(): Promise<void> }> {
+interface ServeParts {
+  collector?: CollectorService;
+  guard: OutboundGuard;
+  metrics: ApiMetrics;
+  metricsSource: MetricsSource;
+}
+
+async function serveApi(runtime: Runtime, parts: ServeParts): Promise<{ url: string; close(): Promise<void> }> {
+  const { config } = runtime;
+  const { collector } = parts;
   const app = await buildApp({
     series: runtime.series,
     registry: runtime.registry,
-    apiTokens: runtime.config.apiTokens,
+    stateDb: runtime.stateDb,
+    apiTokens: config.apiTokens,
+    protectReads: config.protectReads,
+    rateLimit: { max: config.rateLimitPerMinute },
+    outboundGuard: parts.guard,
+    metrics: parts.metrics,
+    metricsSource: parts.metricsSource,
     parseTorrentInput,
     logger: false,
     readiness: () => {
@@ -29,7 +51,7 @@ async function serveApi(runtime: Runtime, collector?: CollectorService): Promise
       return { ready: Object.values(checks).every((check) => check.ok), checks };
     },
   });
-  const server = await startServer(app, { host: runtime.config.host, port: runtime.config.port });
+  const server = await startServer(app, { host: config.host, port: config.port });
   runtime.log.info({ url: server.url }, 'API listening');
   process.stderr.write(`swarmscope: API and page at ${server.url}\n`);
   return server;
@@ -37,17 +59,36 @@ async function serveApi(runtime: Runtime, collector?: CollectorService): Promise
 
 async function runStart(flags: Record<string, unknown>, withCollector: boolean): Promise<void> {
   try {
-    const runtime = await openRuntime(configFromFlags(flags));
+    const runtime = await openRuntime(configFromFlags(flags), withCollector ? 'collector' : 'reader');
+    const { config } = runtime;
+    // Built first: a malformed SWARMSCOPE_ALLOW_PRIVATE_TARGETS stops the start with a clear message.
+    const guard = createOutboundGuard({ allowPrivateTargets: config.allowPrivateTargets });
+    const metrics = createApiMetrics();
+    let alerting: Alerting | undefined;
+    const metered = meterSeriesStore(runtime.series, () => alerting?.nudge());
     let collector: CollectorService | undefined;
     if (withCollector) {
       importWatchlist(runtime);
-      collector = await CollectorService.open(runtime.config, runtime.registry, runtime.series, runtime.log);
+      collector = await CollectorService.open(config, runtime.registry, metered.series, runtime.log);
     }
-    const server = await serveApi(runtime, collector);
+    alerting = startAlerting({
+      stateDb: runtime.stateDb,
+      series: runtime.series,
+      registry: runtime.registry,
+      guard,
+      metrics,
+      log: runtime.log,
+      pollIntervalMs: config.alertPollIntervalMs,
+      webhookTimeoutMs: config.webhookTimeoutMs,
+      webhookRetryBaseMs: config.webhookRetryBaseMs,
+      webhookGiveUpAfterMs: config.webhookGiveUpAfterMs,
+    });
+    const server = await serveApi(runtime, { collector, guard, metrics, metricsSource: collectorMetricsSource(collector, metered) });
     collector?.start();
     await waitForShutdown(runtime.log);
     await server.close();
     await collector?.stop();
+    await alerting.stop();
     await runtime.close();
   } catch (error) {
     failCommand(error);

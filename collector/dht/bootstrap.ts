@@ -21,7 +21,12 @@ export interface BootstrapOptions {
   allowPrivateAddresses: boolean;
   /** Random lookups after joining, to learn nodes across the id space. */
   explorationLookups: number;
+  /** Nodes saved by the last run; when one answers, the bootstrap routers are not asked at all. */
+  savedNodes?: readonly NodeContact[];
 }
+
+/** How many saved nodes to try before falling back to the routers. */
+const SAVED_NODES_TO_TRY = 16;
 
 export interface BootstrapReport {
   answered: string[];
@@ -70,19 +75,33 @@ export async function bootstrapDht(socket: KrpcSocket, knownNodes: KnownNodes, b
   }
 
   const answered = new Set<string>();
+  const askForNodes = async (target: { host: string; port: number }, queryTimeoutMs: number): Promise<void> => {
+    const response = await socket.query(target, 'find_node', { target: socket.nodeId }, queryTimeoutMs);
+    const nodesField = readBytes(response.body, family === 4 ? 'nodes' : 'nodes6');
+    const nodes = nodesField ? decodeCompactNodes(nodesField, family) : [];
+    for (const node of nodes) if (isUsablePeer(node, options.allowPrivateAddresses)) knownNodes.markAlive(node);
+    // The node that answered is a starting point too: if every node it named turns out dead or
+    // hostile, lookups can still begin here.
+    knownNodes.markAlive({ id: response.senderId, host: target.host, port: target.port, family });
+  };
+  const saved = (options.savedNodes ?? []).filter((node) => node.family === family).slice(0, SAVED_NODES_TO_TRY);
+  await Promise.all(
+    saved.map(async (node) => {
+      try {
+        await askForNodes(node, options.queryTimeoutMs);
+        answered.add('saved nodes');
+      } catch {
+        // A saved node that left the DHT since: the routers remain.
+      }
+    }),
+  );
   for (let attempt = 0; targets.length > 0 && answered.size === 0 && Date.now() < deadlineMs; attempt++) {
     const queryTimeoutMs = Math.min(options.queryTimeoutMs, Math.max(100, deadlineMs - Date.now()));
     await Promise.all(
       targets.map(async (target) => {
         try {
-          const response = await socket.query(target, 'find_node', { target: socket.nodeId }, queryTimeoutMs);
+          await askForNodes(target, queryTimeoutMs);
           answered.add(target.label);
-          const nodes: NodeContact[] = [];
-          const nodesField = readBytes(response.body, family === 4 ? 'nodes' : 'nodes6');
-          if (nodesField) nodes.push(...decodeCompactNodes(nodesField, family));
-          for (const node of nodes) if (isUsablePeer(node, options.allowPrivateAddresses)) knownNodes.markAlive(node);
-          // A router that lists no nodes is still a valid starting point.
-          if (nodes.length === 0) knownNodes.markAlive({ id: response.senderId, host: target.host, port: target.port, family });
         } catch (error) {
           problems.set(target.label, describeError(error));
         }
@@ -100,7 +119,6 @@ export async function bootstrapDht(socket: KrpcSocket, knownNodes: KnownNodes, b
   await Promise.all(
     explorationTargets.map((target) =>
       getPeers(socket, knownNodes, target.toString('hex'), {
-        queryTimeoutMs: options.queryTimeoutMs,
         allowPrivateAddresses: options.allowPrivateAddresses,
         harvest: { missProbability: 1, maxQueriesPerNode: 0, maxQueries: 0, perNodeGapMs: 0 },
       }).catch(() => undefined),

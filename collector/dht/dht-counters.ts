@@ -16,6 +16,24 @@ export class DhtCounters {
   malformedValuesDropped = 0;
   /** Node contacts dropped: bogon addresses, port 0, or our own id. */
   nodesDropped = 0;
+  /** Node contacts past the per-reply cap (a reply carries 8 per family; hostile ones carry hundreds). */
+  nodesOverCap = 0;
+  /** Queries not sent because loopback-only mode is on and the contact is elsewhere. */
+  nonLoopbackRefused = 0;
+  /** Queries held back so that no IP gets more than the polite rate. */
+  rateLimitedWaits = 0;
+  /** Values over the per-node cap of one lookup. */
+  valuesOverNodeCap = 0;
+  /** Values returned by a node outside the closest responders of the lookup (not counted). */
+  valuesFromFarNodes = 0;
+  /** Values from nodes flagged suspect (they returned values far from where they could hold them). */
+  valuesFromSuspects = 0;
+  /** Nodes flagged suspect so far. */
+  suspectNodes = 0;
+  /** Responders whose id follows BEP 42 for their IP, breaks it, or is exempt (local address). */
+  bep42Compliant = 0;
+  bep42NonCompliant = 0;
+  bep42Exempt = 0;
 
   snapshot(): Record<string, number> {
     return Object.fromEntries(Object.entries(this)) as Record<string, number>;

@@ -6,15 +6,16 @@
  * in turn and at a polite pace, until the pooled distinct set has stopped growing.
  *
  * Stopping rule: treat every reply from sampling nodes as a random draw of s_i values from a
- * population of D (the distinct values seen from them so far). The expected number of values never
- * drawn is D · Π(1 − s_i / D); stop when that falls below `missProbability`. With D = 5,000 and
- * s = 100 that takes about 760 replies. A budget caps the queries per node and per lookup, so a
+ * population of D (the distinct values seen from them so far). A value counts only once two nodes
+ * returned it (corroboration, get-peers.ts), so the harvest runs until the expected number of
+ * values drawn at most once, D · Π(1 − s_i/D) · (1 + Σ s_j/(D − s_j)), falls below
+ * `missProbability`. With D = 5,000 and s = 100 that takes about 930 replies. A budget caps the queries per node and per lookup, so a
  * hostile node cannot keep a lookup busy.
  */
 import type { Candidate, LookupState } from './get-peers.ts';
 
 export interface HarvestOptions {
-  /** Expected number of stored values still unseen at which the harvest stops. */
+  /** Expected number of stored values drawn at most once (so not yet corroborated) at which the harvest stops. */
   missProbability: number;
   /** Queries to one node in one lookup, at most. */
   maxQueriesPerNode: number;
@@ -49,15 +50,27 @@ function sameSet(a: Set<string>, b: Set<string>): boolean {
   return true;
 }
 
-/** D · Π(1 − s_i / D): the expected count of values in a population of D that no reply carried. */
-export function expectedUnseen(distinct: number, replySizes: readonly number[]): number {
+/**
+ * The expected count of values, in a population of D, that the replies carried at most once:
+ * D · P0 · (1 + Σ_j s_j/(D − s_j)), with P0 = Π(1 − s_i/D) the chance a value was never drawn.
+ * A reply as large as D held everything; two such replies leave nothing uncorroborated.
+ */
+export function expectedDrawnAtMostOnce(distinct: number, replySizes: readonly number[]): number {
   if (distinct === 0) return 0;
-  let logProduct = 0;
+  let logNeverDrawn = 0;
+  let onceFactor = 1;
+  let completeReplies = 0;
   for (const size of replySizes) {
-    if (size >= distinct) return 0;
-    logProduct += Math.log1p(-size / distinct);
+    if (size >= distinct) {
+      completeReplies++;
+      continue;
+    }
+    logNeverDrawn += Math.log1p(-size / distinct);
+    onceFactor += size / (distinct - size);
   }
-  return distinct * Math.exp(logProduct);
+  if (completeReplies >= 2) return 0;
+  if (completeReplies === 1) return distinct * Math.exp(logNeverDrawn);
+  return distinct * Math.exp(logNeverDrawn) * onceFactor;
 }
 
 export async function harvestValues(state: LookupState): Promise<void> {
@@ -95,8 +108,12 @@ export async function harvestValues(state: LookupState): Promise<void> {
     const pump = (): void => {
       if (wakeTimer) clearTimeout(wakeTimer);
       wakeTimer = undefined;
-      const active = samplers.filter((sampler) => sampler.queries < options.maxQueriesPerNode && sampler.failures < MAX_CONSECUTIVE_FAILURES);
-      const finished = expectedUnseen(sampled.size, replySizes) < options.missProbability || active.length === 0 || !budgetLeft();
+      // Least-asked first: spreading the draws over the nodes is what lets values be corroborated
+      // by two nodes (get-peers.ts), and keeps every node under the polite rate.
+      const active = samplers
+        .filter((sampler) => sampler.queries < options.maxQueriesPerNode && sampler.failures < MAX_CONSECUTIVE_FAILURES)
+        .sort((a, b) => a.queries - b.queries);
+      const finished = expectedDrawnAtMostOnce(sampled.size, replySizes) < options.missProbability || active.length === 0 || !budgetLeft();
       if (finished) {
         if (inFlight === 0) resolve();
         return;

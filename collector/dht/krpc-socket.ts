@@ -16,6 +16,11 @@ import { addressKey } from '../../protocol/compact.ts';
 import { type KrpcQueryName, type KrpcResponse, encodeErrorReply, encodeResponse, parseKrpcMessage } from '../../protocol/krpc.ts';
 import { randomNodeId } from '../../protocol/node-id.ts';
 import { DhtCounters } from './dht-counters.ts';
+import { DEFAULT_MAX_QUERIES_PER_IP_PER_10S, IpRateLimiter } from './ip-rate-limiter.ts';
+import { RttEstimator } from './rtt-estimator.ts';
+
+/** The floor of adaptive timeouts: below this, a busy event loop on our side reads as loss. */
+export const MIN_ADAPTIVE_TIMEOUT_MS = 250;
 
 export interface KrpcTarget {
   host: string;
@@ -43,7 +48,8 @@ interface Pending {
   key: string;
   resolve: (response: KrpcResponse) => void;
   reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
+  timer?: NodeJS.Timeout;
+  sentAtMs: number;
 }
 
 export interface KrpcSocketOptions {
@@ -51,11 +57,28 @@ export interface KrpcSocketOptions {
   port?: number;
   nodeId?: Buffer;
   counters?: DhtCounters;
+  /** The longest a query waits for its answer, and the timeout before RTTs are known. */
+  maxQueryTimeoutMs?: number;
+  maxQueriesPerIpPer10s?: number;
+  /**
+   * Send only to 127.0.0.0/8 and ::1. Tests, the sim and the demo set it: a hostile or fuzzed reply
+   * may list contacts anywhere, and those must never be queried from a test run.
+   */
+  loopbackOnly?: boolean;
+  /** false: every query waits the full maxQueryTimeoutMs (the stock behaviour; benchmarks compare). */
+  adaptiveTimeouts?: boolean;
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return (net.isIPv4(host) && host.startsWith('127.')) || host === '::1';
 }
 
 export class KrpcSocket extends EventEmitter {
   readonly nodeId: Buffer;
   readonly counters: DhtCounters;
+  readonly rtt: RttEstimator;
+  private readonly limiter: IpRateLimiter;
+  private readonly loopbackOnly: boolean;
   private readonly socket: dgram.Socket;
   private readonly pending = new Map<number, Pending>();
   /** 16-bit transaction ids give 65,536 queries in flight, far more than any lookup needs. */
@@ -67,6 +90,10 @@ export class KrpcSocket extends EventEmitter {
     this.socket = socket;
     this.nodeId = options.nodeId ?? randomNodeId();
     this.counters = options.counters ?? new DhtCounters();
+    const maxTimeoutMs = options.maxQueryTimeoutMs ?? 2000;
+    this.rtt = new RttEstimator(options.adaptiveTimeouts === false ? maxTimeoutMs : MIN_ADAPTIVE_TIMEOUT_MS, maxTimeoutMs);
+    this.limiter = new IpRateLimiter(options.maxQueriesPerIpPer10s ?? DEFAULT_MAX_QUERIES_PER_IP_PER_10S);
+    this.loopbackOnly = options.loopbackOnly ?? false;
     socket.on('message', (message, remote) => this.onMessage(message, remote));
     // A send to a closed port can surface as an asynchronous socket error; it must not crash us.
     socket.on('error', (error) => this.emit('warning', error));
@@ -94,29 +121,48 @@ export class KrpcSocket extends EventEmitter {
     return this.pending.size;
   }
 
-  query(target: KrpcTarget, method: KrpcQueryName, args: Record<string, Buffer | number | Buffer[] | string[] | undefined>, timeoutMs: number): Promise<KrpcResponse> {
+  /**
+   * Sends a query and resolves with the reply. `timeoutMs` defaults to the adaptive timeout; it
+   * counts from the moment the datagram leaves, after any wait imposed by the per-IP rate limit.
+   */
+  query(target: KrpcTarget, method: KrpcQueryName, args: Record<string, Buffer | number | Buffer[] | string[] | undefined>, timeoutMs?: number): Promise<KrpcResponse> {
     if (this.closed) return Promise.reject(new Error('KRPC socket is closed'));
+    if (this.loopbackOnly && !isLoopbackHost(target.host)) {
+      this.counters.nonLoopbackRefused++;
+      return Promise.reject(new Error(`refused to query ${addressKey(target)}: loopback-only mode`));
+    }
     const transaction = this.allocateTransaction();
     const transactionId = Buffer.alloc(2);
     transactionId.writeUInt16BE(transaction);
     const datagram = encodeBencode({ t: transactionId, y: 'q', q: method, a: { id: this.nodeId, ...args }, ro: 1 });
     return new Promise<KrpcResponse>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(transaction);
-        this.counters.timeouts++;
-        reject(new KrpcTimeoutError(target, timeoutMs));
-      }, timeoutMs);
-      this.pending.set(transaction, { key: addressKey(target), resolve, reject, timer });
-      this.counters.queriesSent++;
-      this.socket.send(datagram, target.port, target.host, (error) => {
-        if (!error) return;
-        const entry = this.pending.get(transaction);
-        if (!entry) return;
-        clearTimeout(entry.timer);
-        this.pending.delete(transaction);
-        this.counters.sendErrors++;
-        reject(error);
-      });
+      const entry: Pending = { key: addressKey(target), resolve, reject, sentAtMs: 0 };
+      this.pending.set(transaction, entry);
+      const send = (): void => {
+        if (this.closed || !this.pending.has(transaction)) return;
+        const waitMs = this.limiter.reserve(target.host);
+        if (waitMs > 0) {
+          this.counters.rateLimitedWaits++;
+          entry.timer = setTimeout(send, waitMs);
+          return;
+        }
+        const effectiveTimeoutMs = timeoutMs ?? this.rtt.timeoutMs();
+        entry.sentAtMs = performance.now();
+        entry.timer = setTimeout(() => {
+          this.pending.delete(transaction);
+          this.counters.timeouts++;
+          reject(new KrpcTimeoutError(target, effectiveTimeoutMs));
+        }, effectiveTimeoutMs);
+        this.counters.queriesSent++;
+        this.socket.send(datagram, target.port, target.host, (error) => {
+          if (!error || this.pending.get(transaction) !== entry) return;
+          clearTimeout(entry.timer);
+          this.pending.delete(transaction);
+          this.counters.sendErrors++;
+          reject(error);
+        });
+      };
+      send();
     });
   }
 
@@ -150,6 +196,7 @@ export class KrpcSocket extends EventEmitter {
     }
     clearTimeout(entry.timer);
     this.pending.delete(transaction);
+    this.rtt.record(performance.now() - entry.sentAtMs);
     if (message.kind === 'error') {
       this.counters.errorReplies++;
       entry.reject(new KrpcRemoteError(message.errorCode, message.errorMessage));

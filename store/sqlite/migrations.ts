@@ -5,6 +5,9 @@
  * catches a metric that has no column yet.
  */
 import type Database from 'better-sqlite3';
+import { ALERT_MIGRATIONS } from './migrations-alerts.ts';
+import { DHT_MIGRATIONS } from './migrations-dht.ts';
+import { ROLLUP_MIGRATIONS } from './migrations-rollups.ts';
 
 export interface Migration {
   version: number;
@@ -80,6 +83,12 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec(`ALTER TABLE torrents ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';`);
     },
   },
+  // Versions 4–9: rollups and upkeep (store/sqlite/migrations-rollups.ts).
+  ...ROLLUP_MIGRATIONS,
+  // Versions 10–19: alert rules, webhooks and their outbox (store/sqlite/migrations-alerts.ts).
+  ...ALERT_MIGRATIONS,
+  // Versions 20–29: DHT measurement series (store/sqlite/migrations-dht.ts).
+  ...DHT_MIGRATIONS,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, migration) => Math.max(max, migration.version), 0);

@@ -9,6 +9,7 @@ import type { SeriesStore, TorrentRegistry } from '../types.ts';
 import { migrate } from './migrate.ts';
 import { createSqliteSeriesStore } from './sqlite-series-store.ts';
 import { createSqliteTorrentRegistry } from './sqlite-torrent-registry.ts';
+import { SqliteUpkeep, type UpkeepOptions } from './sqlite-upkeep.ts';
 
 export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 
@@ -16,6 +17,8 @@ export interface SqliteStore {
   series: SeriesStore;
   registry: TorrentRegistry;
   db: Database.Database;
+  /** Rollups and retention, when asked for in the options. */
+  upkeep?: SqliteUpkeep;
   /** Closes the database; idempotent, and the same as `series.close()`. */
   close(): Promise<void>;
 }
@@ -23,6 +26,8 @@ export interface SqliteStore {
 export interface SqliteStoreOptions {
   /** The registry's clock (added / removed times); tests pin it. */
   now?: () => number;
+  /** Roll up and apply retention at open and after writes. Off unless given: tests write fixtures dated in the past. */
+  upkeep?: UpkeepOptions;
 }
 
 /** `path` is a file path or `:memory:` (a private database that lives until close; WAL does not apply). */
@@ -50,7 +55,13 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   const closeDatabase = (): void => {
     if (db.open) db.close();
   };
-  const series = createSqliteSeriesStore(db, closeDatabase);
+  const upkeep = options.upkeep ? new SqliteUpkeep(db, options.upkeep) : undefined;
+  const series = createSqliteSeriesStore(db, closeDatabase, { onWritten: (earliestMs) => upkeep?.noteWritten(earliestMs) });
   const registry = createSqliteTorrentRegistry(db, options.now);
-  return { series, registry, db, close: () => series.close() };
+  upkeep?.schedule();
+  const close = async (): Promise<void> => {
+    await upkeep?.idle();
+    await series.close();
+  };
+  return { series, registry, db, ...(upkeep ? { upkeep } : {}), close };
 }

@@ -5,18 +5,9 @@
 import type Database from 'better-sqlite3';
 import { SwarmscopeError } from '../../core/errors.ts';
 import { parseInfohash } from '../../core/infohash.ts';
-import {
-  AGGREGATIONS,
-  SWARM_METRICS,
-  isSwarmMetric,
-  type Aggregation,
-  type RangeQuery,
-  type SeriesPoint,
-  type SeriesStore,
-  type SwarmMetric,
-  type SwarmSample,
-  type SwarmValues,
-} from '../types.ts';
+import { normalizeBatch, pointLimit, storedValue, timeSpan, validateQuery } from '../series-validation.ts';
+import { SWARM_METRICS, type Aggregation, type SeriesPoint, type SeriesStore, type SwarmMetric, type SwarmSample, type SwarmValues } from '../types.ts';
+import { asStoreUnavailable } from './sqlite-errors.ts';
 
 type SwarmRow = { infohash: string; at_ms: number } & Record<SwarmMetric, number | null>;
 type PointRow = { bucket_ms: number; value: number };
@@ -32,7 +23,12 @@ export function assertSwarmColumns(db: Database.Database): void {
   }
 }
 
-export function createSqliteSeriesStore(db: Database.Database, closeDatabase: () => void): SeriesStore {
+export interface SqliteSeriesStoreOptions {
+  /** Told the earliest sample time of each committed batch: upkeep re-rolls the buckets a late sample lands in. */
+  onWritten?: (earliestAtMs: number) => void;
+}
+
+export function createSqliteSeriesStore(db: Database.Database, closeDatabase: () => void, options: SqliteSeriesStoreOptions = {}): SeriesStore {
   assertSwarmColumns(db);
 
   // A later write for the same (infohash, at_ms) fills in or corrects measured values, but a NULL
@@ -80,10 +76,15 @@ export function createSqliteSeriesStore(db: Database.Database, closeDatabase: ()
     kind: 'sqlite',
 
     async writeSamples(samples) {
-      if (samples.length === 0) return;
-      const normalized = samples.map(normalizeSample);
+      const normalized = normalizeBatch(samples);
+      if (normalized.length === 0) return;
       // One transaction per batch: one fsync instead of one per row, and all-or-nothing.
-      writeBatch(normalized);
+      try {
+        writeBatch(normalized);
+      } catch (error) {
+        throw asStoreUnavailable(error);
+      }
+      options.onWritten?.(timeSpan(normalized).earliestMs);
     },
 
     async latestSamples(infohashes) {
@@ -95,7 +96,7 @@ export function createSqliteSeriesStore(db: Database.Database, closeDatabase: ()
 
     async querySeries(query) {
       const { infohash, metric, agg, fromMs, toMs, stepMs } = validateQuery(query);
-      const limit = query.limit === undefined ? -1 : Math.max(0, Math.trunc(query.limit));
+      const limit = pointLimit(query) ?? -1;
       const statement = rangeStatement(metric, agg, stepMs === 0);
       const parameters = stepMs === 0 ? [infohash, fromMs, toMs, limit] : [stepMs, infohash, fromMs, toMs, limit];
       const rows = statement.all(...parameters) as PointRow[];
@@ -144,38 +145,6 @@ function bucketedRangeSql(metric: SwarmMetric, agg: Aggregation): string {
     FROM swarm, step
     WHERE infohash = ? AND at_ms BETWEEN ? AND ? AND ${metric} IS NOT NULL
     GROUP BY bucket_ms ORDER BY bucket_ms LIMIT ?`;
-}
-
-function storedValue(value: number | null | undefined): number | null {
-  // NaN or Infinity means a measurement went wrong; storing it would poison every avg and sum.
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
-
-function normalizeSample(sample: SwarmSample): SwarmSample {
-  if (!Number.isSafeInteger(sample.atMs) || sample.atMs < 0) {
-    throw new SwarmscopeError('invalid_request', `sample time ${sample.atMs} is not a whole number of milliseconds since 1970`);
-  }
-  const unknown = Object.keys(sample.values).filter((key) => !isSwarmMetric(key));
-  if (unknown.length > 0) {
-    throw new SwarmscopeError('invalid_request', `unknown metric ${unknown.join(', ')} (known: ${SWARM_METRICS.join(', ')})`);
-  }
-  return { infohash: parseInfohash(sample.infohash), atMs: sample.atMs, values: sample.values };
-}
-
-function validateQuery(query: RangeQuery): RangeQuery {
-  if (!isSwarmMetric(query.metric)) {
-    throw new SwarmscopeError('invalid_request', `unknown metric "${query.metric}" (known: ${SWARM_METRICS.join(', ')})`);
-  }
-  if (!(AGGREGATIONS as readonly string[]).includes(query.agg)) {
-    throw new SwarmscopeError('invalid_request', `unknown aggregation "${query.agg}" (known: ${AGGREGATIONS.join(', ')})`);
-  }
-  if (!Number.isSafeInteger(query.stepMs) || query.stepMs < 0) {
-    throw new SwarmscopeError('invalid_request', `step ${query.stepMs} ms is not a whole number >= 0`);
-  }
-  if (!Number.isFinite(query.fromMs) || !Number.isFinite(query.toMs)) {
-    throw new SwarmscopeError('invalid_request', 'the range bounds must be finite times');
-  }
-  return { ...query, infohash: parseInfohash(query.infohash) };
 }
 
 function rowToSample(row: SwarmRow): SwarmSample {

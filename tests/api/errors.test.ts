@@ -70,7 +70,7 @@ describe('API errors from the store', () => {
     const failing = { ...series, latestSamples: async () => Promise.reject(failure) };
     await t.app.close();
     const { buildApp } = await import('../../api/app.ts');
-    t.app = await buildApp({ series: failing, registry: t.store.registry, readiness: () => ({ ready: true, checks: {} }), apiTokens: [] });
+    t.app = await buildApp({ series: failing, registry: t.store.registry, stateDb: t.store.db, readiness: () => ({ ready: true, checks: {} }), apiTokens: [] });
   });
   after(() => t.close());
 

@@ -23,6 +23,7 @@ export async function makeTestApp(overrides: Partial<ApiDeps> = {}): Promise<Tes
   const app = await buildApp({
     series: store.series,
     registry: store.registry,
+    stateDb: store.db,
     readiness,
     apiTokens: [TOKEN],
     now: () => NOW,

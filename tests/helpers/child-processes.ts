@@ -46,7 +46,10 @@ export function spawnTsx(script: string, args: string[], env: NodeJS.ProcessEnv 
 
 export interface SimAnnouncement {
   bootstrap: string[];
-  torrents: { infohash: string; peers: number }[];
+  /** `[::1]:port` entries when the sim runs with --ipv6, else empty. */
+  bootstrap6: string[];
+  torrents: { infohash: string; peers: number; peersV6: number; seeds: number; seedsV6: number }[];
+  hostile: { host: string; port: number; port6?: number; behaviour: string }[];
 }
 
 /** Starts `sim/main.ts` with the given flags and waits for its JSON line; stopped when the test ends. */

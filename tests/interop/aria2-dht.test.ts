@@ -30,7 +30,8 @@ test('a real aria2c joins the sim DHT, announces, and the collector counts it', 
     bootstrap: sim.bootstrap,
     bootstrapTimeoutMs: 10_000,
     allowPrivateAddresses: true,
-    lookup: { queryTimeoutMs: 500 },
+    loopbackOnly: true,
+    queryTimeoutMs: 500,
   });
   t.after(() => dht.close());
   await dht.bootstrap();
@@ -41,7 +42,7 @@ test('a real aria2c joins the sim DHT, announces, and the collector counts it', 
   writeFileSync(join(dir, 'watchlist.json'), JSON.stringify([{ torrent: torrent.torrentPath, label: 'aria2 seed' }]));
   const result = await runCli([
     'collect', '--once', '--json', '--store', `sqlite:${join(dir, 'swarmscope.db')}`, '--watch', join(dir, 'watchlist.json'),
-    '--bootstrap', sim.bootstrap.join(','), '--allow-private-addresses', '--dht-query-timeout', '500',
+    '--bootstrap', sim.bootstrap.join(','), '--allow-private-addresses', '--dht-loopback-only', '--dht-query-timeout', '500',
   ]);
   assert.equal(result.code, 0, result.stderr);
   const json = JSON.parse(result.stdout) as { torrents: { infohash: string; dhtPeers: number; name: string; size: number }[] };

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { type KrpcMessage, readBytes, readValues } from '../../protocol/krpc.ts';
+import { readBytes, readValues } from '../../protocol/krpc.ts';
 import { addressKey, decodeCompactNodes, decodeCompactPeer } from '../../protocol/compact.ts';
 import { type SimSwarm, startSimSwarm } from '../../sim/index.ts';
-import { estimateBloomSize } from '../helpers/sim-bloom-estimate.ts';
-import { SimKrpcClient, type UdpTarget } from '../helpers/sim-krpc-client.ts';
+import { estimateBloomSize } from '../../protocol/bep33-bloom.ts';
+import { SimKrpcClient, expectResponse, type UdpTarget } from '../helpers/sim-krpc-client.ts';
 
 const BIG_SWARM_PEERS = 5000;
 let swarm: SimSwarm;
@@ -23,11 +23,6 @@ after(async () => {
   await swarm.close();
 });
 
-function response(message: KrpcMessage | undefined): Extract<KrpcMessage, { kind: 'response' }> {
-  assert.equal(message?.kind, 'response', `expected a response, got ${JSON.stringify(message)}`);
-  return message as Extract<KrpcMessage, { kind: 'response' }>;
-}
-
 function nonHolder(infohash: string): UdpTarget {
   const holders = new Set(swarm.closestNodes(infohash).map(addressKey));
   return swarm.nodes().find((node) => !holders.has(addressKey(node)))!;
@@ -35,12 +30,12 @@ function nonHolder(infohash: string): UdpTarget {
 
 test('ping answers with the node id', async () => {
   const node = swarm.nodes()[5]!;
-  const reply = response(await client.query(node, 'ping'));
+  const reply = expectResponse(await client.query(node, 'ping'));
   assert.equal(reply.senderId.toString('hex'), node.id);
 });
 
 test('find_node answers with at most 8 compact nodes that are sim nodes (or this client)', async () => {
-  const reply = response(await client.query(swarm.nodes()[0]!, 'find_node', { target: Buffer.alloc(20, 0x42) }));
+  const reply = expectResponse(await client.query(swarm.nodes()[0]!, 'find_node', { target: Buffer.alloc(20, 0x42) }));
   const nodes = decodeCompactNodes(readBytes(reply.body, 'nodes')!, 4);
   assert.ok(nodes.length > 0 && nodes.length <= 8);
   const known = new Set(swarm.nodes().map((node) => `${node.id}@${addressKey(node)}`));
@@ -52,8 +47,8 @@ test('find_node answers with at most 8 compact nodes that are sim nodes (or this
 test('get_peers at a holder returns at most 100 ground-truth values, a new subset each time', async () => {
   const truth = new Set(swarm.peersOf(bigInfohash).map(addressKey));
   const infohash = Buffer.from(bigInfohash, 'hex');
-  const first = response(await client.query(holder, 'get_peers', { info_hash: infohash }));
-  const second = response(await client.query(holder, 'get_peers', { info_hash: infohash }));
+  const first = expectResponse(await client.query(holder, 'get_peers', { info_hash: infohash }));
+  const second = expectResponse(await client.query(holder, 'get_peers', { info_hash: infohash }));
   assert.ok(readBytes(first.body, 'token')!.length > 0);
   const subsets = [first, second].map((reply) => readValues(reply.body).map((value) => addressKey(decodeCompactPeer(value)!)));
   for (const subset of subsets) {
@@ -66,9 +61,9 @@ test('get_peers at a holder returns at most 100 ground-truth values, a new subse
 
 test('get_peers on a small swarm returns all of it; a non-holder returns nodes and a token', async () => {
   const small = swarm.torrents[1]!.infohash;
-  const reply = response(await client.query(swarm.closestNodes(small)[3]!, 'get_peers', { info_hash: Buffer.from(small, 'hex') }));
+  const reply = expectResponse(await client.query(swarm.closestNodes(small)[3]!, 'get_peers', { info_hash: Buffer.from(small, 'hex') }));
   assert.equal(readValues(reply.body).length, 30);
-  const far = response(await client.query(nonHolder(small), 'get_peers', { info_hash: Buffer.from(small, 'hex') }));
+  const far = expectResponse(await client.query(nonHolder(small), 'get_peers', { info_hash: Buffer.from(small, 'hex') }));
   assert.equal(far.body.values, undefined);
   assert.ok(readBytes(far.body, 'token'));
   assert.ok(decodeCompactNodes(readBytes(far.body, 'nodes')!, 4).length > 0);
@@ -77,14 +72,14 @@ test('get_peers on a small swarm returns all of it; a non-holder returns nodes a
 test('BEP 33: scrape=1 returns 256-byte BFsd/BFpe, noseed=1 leaves the seeds out', async () => {
   const small = swarm.torrents[1]!;
   const target = swarm.closestNodes(small.infohash)[0]!;
-  const scrape = response(await client.query(target, 'get_peers', { info_hash: Buffer.from(small.infohash, 'hex'), scrape: 1 }));
+  const scrape = expectResponse(await client.query(target, 'get_peers', { info_hash: Buffer.from(small.infohash, 'hex'), scrape: 1 }));
   assert.equal(readBytes(scrape.body, 'BFsd')!.length, 256);
   assert.equal(readBytes(scrape.body, 'BFpe')!.length, 256);
   assert.equal(scrape.body.values, undefined);
   // 30 peers: the estimates land within a few of the truth (bloom error at this size is ~1).
   assert.ok(Math.abs(estimateBloomSize(readBytes(scrape.body, 'BFsd')!) - small.seeds) < 3);
   assert.ok(Math.abs(estimateBloomSize(readBytes(scrape.body, 'BFpe')!) - (small.peers - small.seeds)) < 3);
-  const noseed = response(await client.query(target, 'get_peers', { info_hash: Buffer.from(small.infohash, 'hex'), noseed: 1 }));
+  const noseed = expectResponse(await client.query(target, 'get_peers', { info_hash: Buffer.from(small.infohash, 'hex'), noseed: 1 }));
   assert.equal(readValues(noseed.body).length, small.peers - small.seeds);
 });
 
@@ -95,21 +90,21 @@ test('announce_peer with a bad token is refused and stores nothing', async () =>
   assert.equal(reply?.kind, 'error');
   assert.equal(reply?.kind === 'error' && reply.errorCode, 203);
   assert.deepEqual(swarm.peersOf(infohash.toString('hex')), []);
-  const after = response(await client.query(node, 'get_peers', { info_hash: infohash }));
+  const after = expectResponse(await client.query(node, 'get_peers', { info_hash: infohash }));
   assert.equal(after.body.values, undefined);
 });
 
 test('announce_peer with the issued token is stored and returned by later get_peers', async () => {
   const infohash = Buffer.alloc(20, 0x29);
   const node = swarm.closestNodes(infohash.toString('hex'))[0]!;
-  const first = response(await client.query(node, 'get_peers', { info_hash: infohash }));
+  const first = expectResponse(await client.query(node, 'get_peers', { info_hash: infohash }));
   const token = readBytes(first.body, 'token')!;
   // A token is bound to the node that issued it.
   const elsewhere = await client.query(swarm.closestNodes(infohash.toString('hex'))[1]!, 'announce_peer', { info_hash: infohash, port: 6881, token });
   assert.equal(elsewhere?.kind, 'error');
-  response(await client.query(node, 'announce_peer', { info_hash: infohash, port: 6881, token }));
-  response(await client.query(node, 'announce_peer', { info_hash: infohash, port: 7000, implied_port: 1, token }));
-  const later = response(await client.query(node, 'get_peers', { info_hash: infohash }));
+  expectResponse(await client.query(node, 'announce_peer', { info_hash: infohash, port: 6881, token }));
+  expectResponse(await client.query(node, 'announce_peer', { info_hash: infohash, port: 7000, implied_port: 1, token }));
+  const later = expectResponse(await client.query(node, 'get_peers', { info_hash: infohash }));
   const values = readValues(later.body).map((value) => addressKey(decodeCompactPeer(value)!)).sort();
   assert.deepEqual(values, [`127.0.0.1:${client.address.port}`, '127.0.0.1:6881'].sort());
   assert.deepEqual(swarm.peersOf(infohash.toString('hex')).map(addressKey).sort(), values);
@@ -118,8 +113,8 @@ test('announce_peer with the issued token is stored and returned by later get_pe
 test('an announce into a seeded swarm joins its ground truth', async () => {
   const small = swarm.torrents[1]!.infohash;
   const node = swarm.closestNodes(small)[2]!;
-  const token = readBytes(response(await client.query(node, 'get_peers', { info_hash: Buffer.from(small, 'hex') })).body, 'token')!;
-  response(await client.query(node, 'announce_peer', { info_hash: Buffer.from(small, 'hex'), port: 51413, token }));
+  const token = readBytes(expectResponse(await client.query(node, 'get_peers', { info_hash: Buffer.from(small, 'hex') })).body, 'token')!;
+  expectResponse(await client.query(node, 'announce_peer', { info_hash: Buffer.from(small, 'hex'), port: 51413, token }));
   assert.ok(swarm.peersOf(small).some((peer) => addressKey(peer) === '127.0.0.1:51413'));
   assert.equal(swarm.peersOf(small).length, 31);
 });
@@ -147,7 +142,7 @@ test('malformed datagrams are ignored and the node keeps answering', async () =>
     Buffer.alloc(9000, 0x64),
   ];
   for (const datagram of garbage) await client.sendRaw(datagram, node);
-  const reply = response(await client.query(node, 'ping'));
+  const reply = expectResponse(await client.query(node, 'ping'));
   assert.equal(reply.senderId.toString('hex'), node.id);
   // The node read the garbage before the ping (one socket, in order) and counted it.
   assert.ok(swarm.stats().ignored >= garbage.length, `ignored ${swarm.stats().ignored}`);

@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { isSwarmscopeError } from '../../core/errors.ts';
-import { openStore, parseStoreUrl } from '../../store/open-store.ts';
+import { loadConfig } from '../../core/config.ts';
+import { createLogger } from '../../core/logger.ts';
+import { openStore, parseStoreUrl, storeOptionsFromConfig } from '../../store/open-store.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'swarmscope-open-'));
 after(() => rmSync(folder, { recursive: true, force: true }));
@@ -22,9 +24,13 @@ describe('store URLs', () => {
     assert.deepEqual(parseStoreUrl('sqlite::memory:'), { kind: 'sqlite', path: ':memory:' });
   });
 
-  it('says influx is not supported yet, without echoing a password', () => {
-    assert.throws(() => parseStoreUrl('influx://admin:hunter2@localhost:8086/swarm'), invalidUrl(/influx is not supported yet/));
-    assert.throws(() => parseStoreUrl('influx://admin:hunter2@localhost:8086/swarm'), (error: unknown) => !/hunter2/.test((error as Error).message));
+  it('reads influx URLs with credentials, default port and https, never echoing a password', () => {
+    assert.deepEqual(parseStoreUrl('influx://admin:p%40ss@localhost:8087/swarm'), {
+      kind: 'influx', protocol: 'http', host: 'localhost', port: 8087, database: 'swarm', username: 'admin', password: 'p@ss',
+    });
+    assert.deepEqual(parseStoreUrl('influxs://[::1]/db_1'), { kind: 'influx', protocol: 'https', host: '::1', port: 8086, database: 'db_1' });
+    assert.throws(() => parseStoreUrl('influx://admin:hunter2@localhost:8086/'), invalidUrl(/database name/));
+    assert.throws(() => parseStoreUrl('influx://admin:hunter2@localhost:8086/a;b'), (error: unknown) => !/hunter2/.test((error as Error).message));
   });
 
   it('explains what is expected for anything else', () => {
@@ -50,5 +56,27 @@ describe('store URLs', () => {
     const store = await openStore('sqlite::memory:');
     assert.equal((await store.series.latestSamples()).size, 0);
     await store.close();
+  });
+
+  it('gives SQLite state (alerts, webhooks) the series database itself', async () => {
+    const store = await openStore(`sqlite:${join(folder, 'state.db')}`);
+    try {
+      store.stateDb.exec('CREATE TABLE IF NOT EXISTS api_probe (x)');
+      assert.equal(store.stateDb.name, join(folder, 'state.db'));
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('gives collectors a spool named after their shard and SQLite upkeep; readers neither', () => {
+    const config = loadConfig({ env: { SWARMSCOPE_SHARD: '1/3', SWARMSCOPE_SPOOL_MAX_BYTES: '1048576', SWARMSCOPE_RAW_RETENTION_MS: '86400000' } });
+    const log = createLogger('silent');
+    const collector = storeOptionsFromConfig(config, log, 'collector');
+    assert.deepEqual(collector.spool, { maxBytes: 1_048_576, name: 'series-shard-1-of-3' });
+    assert.deepEqual(collector.retention, { rawMs: 86_400_000, hourlyMs: 365 * 86_400_000, dailyMs: 0 });
+    assert.equal(collector.upkeepIntervalMs, config.upkeepIntervalMs);
+    const reader = storeOptionsFromConfig(config, log, 'reader');
+    assert.equal(reader.spool, undefined);
+    assert.equal(reader.upkeepIntervalMs, undefined);
   });
 });

@@ -21,7 +21,7 @@ describe('sample fields', () => {
     assert.equal(json.dhtPeersV6, null);
     assert.equal(json.probeSeeders, null, 'a NaN is not a measurement');
     assert.deepEqual(Object.keys(json), [
-      'at', 'dhtPeers', 'dhtPeersV4', 'dhtPeersV6', 'dhtNodes', 'bep33Seeders', 'bep33Peers', 'trackerSeeders',
+      'at', 'dhtPeers', 'dhtPeersV4', 'dhtPeersV6', 'dhtNodes', 'bep33Seeders', 'bep33Peers', 'bep33Nodes', 'bep33Saturated', 'dhtUncorroborated', 'trackerSeeders',
       'trackerLeechers', 'trackerCompleted', 'probeSeeders', 'probeLeechers', 'newPeers', 'uniquePeers',
     ]);
   });

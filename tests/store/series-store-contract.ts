@@ -103,6 +103,8 @@ export function runSeriesStoreContract(name: string, makeStore: MakeSeriesStore)
       it('honours a limit, keeping the earliest points', async () => {
         assert.deepEqual(await store.querySeries(range({ limit: 2 })), [[T0, 10], [T0 + 20 * S, 20]]);
         assert.deepEqual(await store.querySeries(range({ stepMs: 60 * S, agg: 'max', limit: 1 })), [[T0, 20]]);
+        // 50 s buckets: 0 s (10, 20), 50 s (5, 3), 100 s (nothing), 150 s (0): an empty bucket is not a point and uses none of the limit.
+        assert.deepEqual(await store.querySeries(range({ stepMs: 50 * S, agg: 'count', limit: 3 })), [[T0, 2], [T0 + 50 * S, 2], [T0 + 150 * S, 1]]);
       });
 
       it('gives the newest sample of every torrent, with null for what it did not measure', async () => {
@@ -164,6 +166,16 @@ export function runSeriesStoreContract(name: string, makeStore: MakeSeriesStore)
         const latest = (await store.latestSamples([C])).get(C)!;
         assert.equal(latest.atMs, T0 + 600 * S);
         assert.equal(latest.values.dht_peers, 6);
+      });
+
+      it('keeps nothing for a sample that measured nothing, so it cannot hide the newest real one', async () => {
+        const F = 'f'.repeat(40);
+        await store.writeSamples([{ infohash: F, atMs: T0, values: { dht_peers: 5 } }]);
+        await store.writeSamples([{ infohash: F, atMs: T0 + 60 * S, values: { dht_peers: null, dht_nodes: Number.NaN, lookup_ms: Infinity } }]);
+        const latest = (await store.latestSamples([F])).get(F)!;
+        assert.equal(latest.atMs, T0);
+        assert.equal(latest.values.dht_peers, 5);
+        assert.deepEqual(await store.querySeries(range({ infohash: F, metric: 'dht_nodes' })), []);
       });
 
       it('writes a large batch at once', async () => {

@@ -1,0 +1,56 @@
+/**
+ * Issue 3's target: a sweep of 1,000 torrents on a 2,000-node sim with 50 ms RTT, jitter and 10%
+ * loss, from one process, with recall against ground truth. Swarms of 10–500 peers (most watched
+ * torrents; larger swarms are counted by BEP 33 and harvested at a polite pace, see sweep.bench).
+ * Baseline in the same run: the same sweep with fixed 2 s timeouts (the stock bittorrent-dht
+ * behaviour this client replaces), over the first 100 torrents, scaled to 1,000.
+ */
+import { DhtClient } from '../collector/dht/dht-client.ts';
+import { PeerMemory } from '../collector/peer-memory.ts';
+import { runSweep } from '../collector/sweep.ts';
+import { openSqliteStore } from '../store/sqlite/open-sqlite-store.ts';
+import type { WatchedTorrent } from '../store/types.ts';
+import { rssMiB, startBenchSim } from './sim-process.ts';
+
+const TORRENTS = 1000;
+const sim = await startBenchSim(['--nodes', '2000', '--torrents', String(TORRENTS), '--seed', '9', '--min-peers', '10', '--max-peers', '500', '--loss', '0.1', '--rtt-ms', '50']);
+const store = openSqliteStore(':memory:');
+const torrents: WatchedTorrent[] = sim.torrents.map((torrent) => ({ infohash: torrent.infohash, label: null, source: null, name: null, size: null, trackers: [], webSeeds: [], files: [], addedAtMs: 0 }));
+const truth = new Map(sim.torrents.map((torrent) => [torrent.infohash, torrent.peers]));
+
+async function sweepWith(subset: WatchedTorrent[], adaptiveTimeouts: boolean, concurrency: number) {
+  const dht = await DhtClient.open({
+    bindHost: '127.0.0.1',
+    bindHost6: null,
+    port: 0,
+    bootstrap: sim.bootstrap,
+    bootstrapTimeoutMs: 10_000,
+    allowPrivateAddresses: true,
+    loopbackOnly: true,
+    queryTimeoutMs: 2000,
+    adaptiveTimeouts,
+  });
+  await dht.bootstrap();
+  const report = await runSweep(subset, { dht, peerMemory: new PeerMemory(), series: store.series, concurrency });
+  const found = report.results.reduce((sum, result) => sum + (result.sample?.values.dht_peers ?? 0), 0);
+  const expected = subset.reduce((sum, torrent) => sum + truth.get(torrent.infohash)!, 0);
+  const seconds = (report.finishedAtMs - report.startedAtMs) / 1000;
+  const result = { seconds, recall: found / expected, queries: dht.counters.queriesSent, timeouts: dht.counters.timeouts, failed: report.results.filter((entry) => entry.error).length };
+  await dht.close();
+  return result;
+}
+
+const fixed = await sweepWith(torrents.slice(0, 100), false, 64);
+const adaptive = await sweepWith(torrents, true, 64);
+console.log(`2,000-node sim, 50 ms RTT ± jitter, 10% loss; ${TORRENTS} swarms, ${[...truth.values()].reduce((a, b) => a + b, 0)} peers`);
+console.log(
+  `sweep of ${TORRENTS} torrents, 64 at once: ${adaptive.seconds.toFixed(1)} s, recall ${(100 * adaptive.recall).toFixed(2)}%, ` +
+    `${adaptive.queries} queries, ${adaptive.timeouts} timeouts, ${adaptive.failed} failed; collector RSS ${rssMiB()} MiB`,
+);
+const fixedPer1000 = fixed.seconds * (TORRENTS / 100);
+console.log(
+  `baseline, fixed 2 s timeouts: ${fixed.seconds.toFixed(1)} s for 100 torrents (≈ ${fixedPer1000.toFixed(0)} s per 1,000), recall ${(100 * fixed.recall).toFixed(2)}%; ` +
+    `adaptive timeouts are ${(fixedPer1000 / adaptive.seconds).toFixed(1)}× faster`,
+);
+await store.close();
+sim.stop();

@@ -1,0 +1,201 @@
+/**
+ * A SeriesStore that never loses a sample to a store outage (DESIGN.md §1): a write the store
+ * cannot take (`store_unavailable`) goes to the disk spool instead, and a background replayer
+ * writes the spool back, oldest first, once the store answers again. While anything is spooled,
+ * new samples are appended behind it rather than written directly, so the store sees every
+ * sample in the order it was measured. Reads go to the store: spooled samples show up once replayed.
+ *
+ * The spool is bounded: past `maxBytes` a batch is dropped, counted and logged as an error, and the
+ * write rejects, so the caller knows those samples are lost.
+ */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { SwarmscopeError, describeError, isSwarmscopeError } from '../../core/errors.ts';
+import type { Logger } from '../../core/logger.ts';
+import { normalizeBatch } from '../series-validation.ts';
+import type { SeriesStore, SwarmSample } from '../types.ts';
+import { SpoolFile } from './spool-file.ts';
+import { acquireSpoolLock, type SpoolLock } from './spool-lock.ts';
+import { encodeRecord } from './spool-record.ts';
+
+export interface SpoolOptions {
+  /** The spool file; `<path>.offset`, `<path>.lock` and `<path>.rejected` sit beside it. */
+  path: string;
+  maxBytes: number;
+  log?: Pick<Logger, 'warn' | 'error' | 'info'>;
+  /** Replay retry delays while the store stays down. */
+  retryMinMs?: number;
+  retryMaxMs?: number;
+  /** Samples per replayed write. */
+  replayBatchSamples?: number;
+}
+
+/** What /metrics shows: samples waiting on disk, and samples lost because the spool was full. */
+export interface SpoolDepth {
+  records: number;
+  bytes: number;
+  maxBytes: number;
+  spooledSamples: number;
+  replayedSamples: number;
+  droppedSamples: number;
+  rejectedSamples: number;
+}
+
+const WARN_AT_FRACTION = 0.8;
+
+export class SpoolingSeriesStore implements SeriesStore {
+  readonly kind: SeriesStore['kind'];
+  private readonly file: SpoolFile;
+  private readonly lock: SpoolLock;
+  private readonly counters = { spooledSamples: 0, replayedSamples: 0, droppedSamples: 0, rejectedSamples: 0 };
+  private replaying?: Promise<void>;
+  private retryTimer?: NodeJS.Timeout;
+  private wakeRetry?: () => void;
+  private retryDelayMs: number;
+  private warnedNearlyFull = false;
+  private closed = false;
+
+  private constructor(
+    readonly inner: SeriesStore,
+    private readonly options: SpoolOptions,
+  ) {
+    this.kind = inner.kind;
+    mkdirSync(dirname(options.path), { recursive: true });
+    this.lock = acquireSpoolLock(`${options.path}.lock`);
+    try {
+      const { file, scan } = SpoolFile.open(options.path);
+      this.file = file;
+      if (scan.damaged > 0) options.log?.warn({ spool: options.path, damaged: scan.damaged }, 'spool: skipping damaged records (a write torn by a crash)');
+      if (scan.records > 0) options.log?.warn({ spool: options.path, records: scan.records }, 'spool: replaying samples kept while the store was unreachable');
+    } catch (error) {
+      this.lock.release();
+      throw error;
+    }
+    this.retryDelayMs = options.retryMinMs ?? 500;
+  }
+
+  /** Opens (or resumes) the spool at `options.path` and starts replaying whatever it holds. */
+  static open(inner: SeriesStore, options: SpoolOptions): SpoolingSeriesStore {
+    const store = new SpoolingSeriesStore(inner, options);
+    if (store.file.records > 0) store.startReplay();
+    return store;
+  }
+
+  depth(): SpoolDepth {
+    return { records: this.file.records, bytes: this.file.pendingBytes, maxBytes: this.options.maxBytes, ...this.counters };
+  }
+
+  async writeSamples(samples: readonly SwarmSample[]): Promise<void> {
+    // Validated here, so the spool only ever holds samples the store will accept.
+    const normalized = normalizeBatch(samples);
+    if (normalized.length === 0) return;
+    if (this.file.records === 0 && !this.replaying) {
+      try {
+        await this.inner.writeSamples(normalized);
+        return;
+      } catch (error) {
+        if (!isUnavailable(error)) throw error;
+        this.options.log?.warn({ err: describeError(error), spool: this.options.path }, 'store unreachable: spooling samples to disk until it is back');
+      }
+    }
+    this.spool(normalized);
+    this.startReplay();
+  }
+
+  latestSamples(infohashes?: readonly string[]) {
+    return this.inner.latestSamples(infohashes);
+  }
+
+  querySeries(...args: Parameters<SeriesStore['querySeries']>) {
+    return this.inner.querySeries(...args);
+  }
+
+  /** Resolves once the spool is empty (tests; a one-shot command before it exits). */
+  async drained(): Promise<void> {
+    while (this.replaying) await this.replaying;
+  }
+
+  /** Lets a replay write in flight finish (a reachable store is drained), keeps what is left for the next start, closes the store. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.wakeRetry?.();
+    await this.replaying;
+    this.file.close();
+    this.lock.release();
+    await this.inner.close();
+  }
+
+  private spool(samples: SwarmSample[]): void {
+    const recordBytes = encodeRecord(samples).length;
+    if (this.file.totalBytes + recordBytes > this.options.maxBytes) {
+      this.counters.droppedSamples += samples.length;
+      this.options.log?.error(
+        { spool: this.options.path, bytes: this.file.totalBytes, maxBytes: this.options.maxBytes, dropped: samples.length, droppedTotal: this.counters.droppedSamples },
+        'spool FULL while the store is unreachable: samples are being DROPPED; raise spoolMaxBytes or bring the store back',
+      );
+      throw new SwarmscopeError('store_unavailable', `the store is unreachable and the spool ${this.options.path} is full (${this.options.maxBytes} bytes): ${samples.length} samples dropped`);
+    }
+    this.file.append(samples);
+    this.counters.spooledSamples += samples.length;
+    if (!this.warnedNearlyFull && this.file.totalBytes >= WARN_AT_FRACTION * this.options.maxBytes) {
+      this.warnedNearlyFull = true;
+      this.options.log?.warn({ spool: this.options.path, bytes: this.file.totalBytes, maxBytes: this.options.maxBytes }, 'spool is 80% full: samples will be dropped when it fills');
+    }
+  }
+
+  private startReplay(): void {
+    if (this.replaying || this.closed) return;
+    this.replaying = this.replayAll().finally(() => {
+      this.replaying = undefined;
+    });
+  }
+
+  private async replayAll(): Promise<void> {
+    const batch = this.options.replayBatchSamples ?? 5000;
+    while (this.file.records > 0) {
+      const pending = this.file.readPending(batch);
+      try {
+        if (pending.samples.length > 0) await this.inner.writeSamples(pending.samples);
+        this.counters.replayedSamples += pending.samples.length;
+      } catch (error) {
+        if (isUnavailable(error)) {
+          if (this.closed) return;
+          await this.waitBeforeRetry();
+          if (this.closed) return;
+          continue;
+        }
+        // The store refuses these samples for good (it would on every retry): set them aside so the
+        // rest of the spool is not blocked behind them.
+        appendFileSync(`${this.options.path}.rejected`, encodeRecord(pending.samples));
+        this.counters.rejectedSamples += pending.samples.length;
+        this.options.log?.error({ err: describeError(error), samples: pending.samples.length }, `spool: the store refused samples; kept in ${this.options.path}.rejected`);
+      }
+      this.file.commit(pending.endOffset, pending.records);
+      this.retryDelayMs = this.options.retryMinMs ?? 500;
+    }
+    this.warnedNearlyFull = false;
+    this.options.log?.info({ replayed: this.counters.replayedSamples }, 'spool replayed: the store has every sample again');
+  }
+
+  private waitBeforeRetry(): Promise<void> {
+    const delayMs = this.retryDelayMs;
+    this.retryDelayMs = Math.min(delayMs * 2, this.options.retryMaxMs ?? 30_000);
+    return new Promise<void>((resolve) => {
+      this.wakeRetry = resolve;
+      this.retryTimer = setTimeout(resolve, delayMs);
+    }).then(() => {
+      clearTimeout(this.retryTimer);
+      this.wakeRetry = undefined;
+    });
+  }
+}
+
+function isUnavailable(error: unknown): boolean {
+  return isSwarmscopeError(error) && error.code === 'store_unavailable';
+}
+
+/** For /metrics: the spool's depth when the series store has one. */
+export function spoolDepthOf(series: SeriesStore): SpoolDepth | undefined {
+  return series instanceof SpoolingSeriesStore ? series.depth() : undefined;
+}

@@ -1,0 +1,79 @@
+/**
+ * A real HTTP receiver on loopback for webhook tests. Its behaviour can change while it runs
+ * (answer 500, hang past the sender's timeout, answer 200...); it records every request and counts
+ * the 2xx answers it actually sent per webhook-id, which is what "acknowledged" means.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedRequest {
+  headers: Record<string, string>;
+  body: string;
+  /** The status answered, or null if the request was left hanging. */
+  status: number | null;
+}
+
+export type Behaviour = (request: ReceivedRequest) => { status: number; headers?: Record<string, string> } | 'hang';
+
+export interface WebhookReceiver {
+  url: string;
+  received: ReceivedRequest[];
+  /** 2xx answers sent, per webhook-id. */
+  acks: Map<string, number>;
+  behave(behaviour: Behaviour): void;
+  /** Resolves once `count` requests have arrived. */
+  waitForRequests(count: number, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startWebhookReceiver(initial: Behaviour): Promise<WebhookReceiver> {
+  let behaviour = initial;
+  const received: ReceivedRequest[] = [];
+  const acks = new Map<string, number>();
+  const hanging = new Set<http.ServerResponse>();
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const entry: ReceivedRequest = { headers: request.headers as Record<string, string>, body: Buffer.concat(chunks).toString('utf8'), status: null };
+      received.push(entry);
+      const answer = behaviour(entry);
+      if (answer === 'hang') {
+        hanging.add(response);
+        response.on('close', () => hanging.delete(response));
+        return;
+      }
+      entry.status = answer.status;
+      response.writeHead(answer.status, answer.headers);
+      response.end(answer.status >= 300 ? 'receiver says no' : 'ok');
+      if (answer.status >= 200 && answer.status < 300) {
+        const id = entry.headers['webhook-id'] ?? '';
+        acks.set(id, (acks.get(id) ?? 0) + 1);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    received,
+    acks,
+    behave(next) {
+      behaviour = next;
+      // Requests left hanging by the old behaviour are never answered with a 2xx.
+      for (const response of hanging) response.destroy();
+    },
+    async waitForRequests(count, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (received.length < count) {
+        if (Date.now() > deadline) throw new Error(`expected ${count} webhook requests, got ${received.length}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    async close() {
+      for (const response of hanging) response.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
