@@ -7,6 +7,7 @@
  */
 import { DhtClient } from '../collector/dht/dht-client.ts';
 import { PeerMemory } from '../collector/peer-memory.ts';
+import { defaultStages } from '../collector/stages/default-stages.ts';
 import { runSweep } from '../collector/sweep.ts';
 import { openSqliteStore } from '../store/sqlite/open-sqlite-store.ts';
 import type { WatchedTorrent } from '../store/types.ts';
@@ -31,7 +32,7 @@ async function sweepWith(subset: WatchedTorrent[], adaptiveTimeouts: boolean, co
     adaptiveTimeouts,
   });
   await dht.bootstrap();
-  const report = await runSweep(subset, { dht, peerMemory: new PeerMemory(), series: store.series, concurrency });
+  const report = await runSweep(subset, { stages: defaultStages({ dht, peerMemory: new PeerMemory() }), series: store.series, concurrency });
   const found = report.results.reduce((sum, result) => sum + (result.sample?.values.dht_peers ?? 0), 0);
   const expected = subset.reduce((sum, torrent) => sum + truth.get(torrent.infohash)!, 0);
   const seconds = (report.finishedAtMs - report.startedAtMs) / 1000;

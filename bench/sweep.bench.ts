@@ -6,6 +6,7 @@
  */
 import { DhtClient } from '../collector/dht/dht-client.ts';
 import { PeerMemory } from '../collector/peer-memory.ts';
+import { defaultStages } from '../collector/stages/default-stages.ts';
 import { runSweep } from '../collector/sweep.ts';
 import { openSqliteStore } from '../store/sqlite/open-sqlite-store.ts';
 import type { WatchedTorrent } from '../store/types.ts';
@@ -39,7 +40,7 @@ const truth = new Map(sim.torrents.map((torrent) => [torrent.infohash, torrent.p
 
 async function sweep(subset: WatchedTorrent[], concurrency: number) {
   const sentBefore = dht.counters.queriesSent;
-  const report = await runSweep(subset, { dht, peerMemory: new PeerMemory(), series: store.series, concurrency });
+  const report = await runSweep(subset, { stages: defaultStages({ dht, peerMemory: new PeerMemory() }), series: store.series, concurrency });
   const found = report.results.reduce((sum, result) => sum + (result.sample?.values.dht_peers ?? 0), 0);
   const expected = subset.reduce((sum, torrent) => sum + truth.get(torrent.infohash)!, 0);
   return { seconds: (report.finishedAtMs - report.startedAtMs) / 1000, queries: dht.counters.queriesSent - sentBefore, recall: found / expected, failed: report.results.filter((result) => result.error).length };

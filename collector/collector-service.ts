@@ -12,6 +12,8 @@ import { DhtClient } from './dht/dht-client.ts';
 import { PeerMemory } from './peer-memory.ts';
 import { SweepScheduler } from './scheduler.ts';
 import { runSweep, type SweepReport } from './sweep.ts';
+import { defaultStages } from './stages/default-stages.ts';
+import type { SweepStage } from './stages/stage.ts';
 import { inShard } from './shard.ts';
 
 const BOOTSTRAP_RETRY_MAX_MS = 5 * 60 * 1000;
@@ -26,6 +28,7 @@ export interface CollectorStatus {
 
 export class CollectorService {
   private readonly peerMemory = new PeerMemory();
+  private readonly stages: SweepStage[];
   private scheduler?: SweepScheduler;
   private stopped = false;
   private retryTimer?: NodeJS.Timeout;
@@ -38,7 +41,9 @@ export class CollectorService {
     private readonly registry: TorrentRegistry,
     private readonly series: SeriesStore,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.stages = defaultStages({ dht, peerMemory: this.peerMemory });
+  }
 
   static async open(config: SwarmscopeConfig, registry: TorrentRegistry, series: SeriesStore, log: Logger): Promise<CollectorService> {
     const dht = await DhtClient.open({
@@ -85,7 +90,7 @@ export class CollectorService {
   async sweepOnce(): Promise<SweepReport> {
     if (!this.dht.isBootstrapped) await this.bootstrap();
     const torrents = this.watchedTorrents();
-    const report = await runSweep(torrents, { dht: this.dht, peerMemory: this.peerMemory, series: this.series, concurrency: this.config.concurrency });
+    const report = await runSweep(torrents, { stages: this.stages, series: this.series, concurrency: this.config.concurrency });
     const failed = report.results.filter((result) => result.error).length;
     this.lastSweep = { finishedAt: new Date(report.finishedAtMs).toISOString(), torrents: report.results.length, failed };
     this.log.info({ torrents: torrents.length, failed, durationMs: report.finishedAtMs - report.startedAtMs, dht: this.dht.counters.snapshot() }, 'sweep complete');

@@ -69,6 +69,55 @@ export interface SeriesStore {
   close(): Promise<void>;
 }
 
+/**
+ * Series with one bounded tag besides the infohash (DESIGN.md §4): per tracker, per country (top 20
+ * + `other`), per ASN (top 10 + `other`), per client (top N + `other`). InfluxDB measurements of the
+ * same names; SQLite tables of the same shape.
+ */
+export const TAGGED_MEASUREMENTS = {
+  swarm_tracker: { tag: 'tracker', fields: ['tracker_seeders', 'tracker_leechers', 'tracker_completed', 'tracker_up'] },
+  swarm_geo: { tag: 'country', fields: ['peers'] },
+  swarm_asn: { tag: 'asn', fields: ['peers'] },
+  swarm_client: { tag: 'client', fields: ['peers'] },
+} as const;
+export type TaggedMeasurement = keyof typeof TAGGED_MEASUREMENTS;
+
+export interface TaggedSample {
+  measurement: TaggedMeasurement;
+  infohash: string;
+  /** The tag's value: a tracker URL, an ISO country code or `other`, `AS13335` or `other`, a client name. */
+  tag: string;
+  atMs: number;
+  values: Record<string, number | null>;
+}
+
+export interface TaggedQuery {
+  measurement: TaggedMeasurement;
+  infohash: string;
+  field: string;
+  fromMs: number;
+  toMs: number;
+  stepMs: number;
+  agg: Aggregation;
+}
+
+/** A mergeable distinct-count sketch (HyperLogLog) of one torrent's peers over one sweep. */
+export interface SketchSample {
+  infohash: string;
+  atMs: number;
+  sketch: Buffer;
+}
+
+/** Tagged series and sketches: implemented by both stores (issue 4). */
+export interface DetailStore {
+  writeTagged(samples: readonly TaggedSample[]): Promise<void>;
+  /** One series per tag value. */
+  queryTagged(query: TaggedQuery): Promise<Map<string, SeriesPoint[]>>;
+  writeSketches(samples: readonly SketchSample[]): Promise<void>;
+  /** The merge of every sketch of a torrent in [fromMs, toMs]; null when there is none. */
+  mergedSketch(infohash: string, fromMs: number, toMs: number): Promise<Buffer | null>;
+}
+
 /** A torrent on the watchlist, with what is known of its metadata. */
 export interface WatchedTorrent {
   infohash: string;

@@ -9,6 +9,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { DhtClient, type DhtClientOptions } from '../../collector/dht/dht-client.ts';
 import { PeerMemory } from '../../collector/peer-memory.ts';
+import { defaultStages } from '../../collector/stages/default-stages.ts';
 import { runSweep, type SweepReport } from '../../collector/sweep.ts';
 import { openSqliteStore } from '../../store/sqlite/open-sqlite-store.ts';
 import type { WatchedTorrent } from '../../store/types.ts';
@@ -38,7 +39,7 @@ async function collector(t: TestContext, bootstrap: string[], overrides: Partial
   const store = openSqliteStore(':memory:');
   t.after(() => store.close());
   const peerMemory = new PeerMemory();
-  return { dht, sweep: (torrents: WatchedTorrent[]): Promise<SweepReport> => runSweep(torrents, { dht, peerMemory, series: store.series, concurrency: 8 }) };
+  return { dht, sweep: (torrents: WatchedTorrent[]): Promise<SweepReport> => runSweep(torrents, { stages: defaultStages({ dht, peerMemory }), series: store.series, concurrency: 8 }) };
 }
 
 const valuesOf = (report: SweepReport, infohash: string) => report.results.find((result) => result.torrent.infohash === infohash)!.sample!.values;
