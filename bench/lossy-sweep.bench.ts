@@ -5,6 +5,7 @@
  * Baseline in the same run: the same sweep with fixed 2 s timeouts (the stock bittorrent-dht
  * behaviour this client replaces), over the first 100 torrents, scaled to 1,000.
  */
+import { bareWatchedTorrent } from '../collector/watchlist/bare-watched-torrent.ts';
 import { DhtClient } from '../collector/dht/dht-client.ts';
 import { PeerMemory } from '../collector/peer-memory.ts';
 import { defaultStages } from '../collector/stages/default-stages.ts';
@@ -16,7 +17,7 @@ import { rssMiB, startBenchSim } from './sim-process.ts';
 const TORRENTS = 1000;
 const sim = await startBenchSim(['--nodes', '2000', '--torrents', String(TORRENTS), '--seed', '9', '--min-peers', '10', '--max-peers', '500', '--loss', '0.1', '--rtt-ms', '50']);
 const store = openSqliteStore(':memory:');
-const torrents: WatchedTorrent[] = sim.torrents.map((torrent) => ({ infohash: torrent.infohash, label: null, source: null, name: null, size: null, trackers: [], webSeeds: [], files: [], addedAtMs: 0 }));
+const torrents: WatchedTorrent[] = sim.torrents.map((torrent) => bareWatchedTorrent(torrent.infohash));
 const truth = new Map(sim.torrents.map((torrent) => [torrent.infohash, torrent.peers]));
 
 async function sweepWith(subset: WatchedTorrent[], adaptiveTimeouts: boolean, concurrency: number) {

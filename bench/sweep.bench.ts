@@ -4,6 +4,7 @@
  * queries, recall against the sim's ground truth, and the collector's RSS. Baseline in the same
  * run: the same sweep with lookups one at a time, over the first 10 torrents, scaled to 100.
  */
+import { bareWatchedTorrent } from '../collector/watchlist/bare-watched-torrent.ts';
 import { DhtClient } from '../collector/dht/dht-client.ts';
 import { PeerMemory } from '../collector/peer-memory.ts';
 import { defaultStages } from '../collector/stages/default-stages.ts';
@@ -25,17 +26,7 @@ const dht = await DhtClient.open({
   queryTimeoutMs: 1000,
 });
 await dht.bootstrap();
-const torrents: WatchedTorrent[] = sim.torrents.map((torrent) => ({
-  infohash: torrent.infohash,
-  label: null,
-  source: null,
-  name: null,
-  size: null,
-  trackers: [],
-  webSeeds: [],
-  files: [],
-  addedAtMs: 0,
-}));
+const torrents: WatchedTorrent[] = sim.torrents.map((torrent) => bareWatchedTorrent(torrent.infohash));
 const truth = new Map(sim.torrents.map((torrent) => [torrent.infohash, torrent.peers]));
 
 async function sweep(subset: WatchedTorrent[], concurrency: number) {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { bareWatchedTorrent } from '../../collector/watchlist/bare-watched-torrent.ts';
 import { DhtClient, type DhtClientOptions } from '../../collector/dht/dht-client.ts';
 import { PeerMemory } from '../../collector/peer-memory.ts';
 import { defaultStages } from '../../collector/stages/default-stages.ts';
@@ -16,7 +17,7 @@ import type { WatchedTorrent } from '../../store/types.ts';
 import { startSimProcess } from '../helpers/child-processes.ts';
 
 function watched(torrents: { infohash: string }[]): WatchedTorrent[] {
-  return torrents.map((torrent) => ({ infohash: torrent.infohash, label: null, source: null, name: null, size: null, trackers: [], webSeeds: [], files: [], addedAtMs: 0 }));
+  return torrents.map((torrent) => bareWatchedTorrent(torrent.infohash));
 }
 
 async function collector(t: TestContext, bootstrap: string[], overrides: Partial<DhtClientOptions> = {}) {
