@@ -21,6 +21,7 @@ import { compareRoutes } from './routes/compare.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { pageRoutes } from './routes/page.ts';
 import { torrentSeriesRoutes } from './routes/torrent-series.ts';
 import { torrentRoutes } from './routes/torrents.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
@@ -72,8 +73,9 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(alertRoutes, { prefix: API_PREFIX, state, registry: deps.registry, now });
   await app.register(webhookRoutes, { prefix: API_PREFIX, state, guard, now });
   await app.register(eventRoutes, { prefix: API_PREFIX, state });
+  await app.register(pageRoutes, {});
 
-  // Not `ready()` yet: the caller may still register more (the built-in page); inject and listen boot it.
+  // Not `ready()` yet: the caller may still register more; inject and listen boot it.
   return app;
 }
 

@@ -108,6 +108,7 @@ export class CollectorService {
     try {
       await this.bootstrap();
     } catch (error) {
+      if (this.stopped) return;
       this.dhtDetail = `DHT unreachable: ${describeError(error)}; retrying in ${Math.round(delayMs / 1000)} s`;
       this.log.warn({ retryInMs: delayMs }, this.dhtDetail);
       this.retryTimer = setTimeout(() => void this.joinWithRetry(Math.min(delayMs * 2, BOOTSTRAP_RETRY_MAX_MS)), delayMs);

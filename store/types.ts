@@ -146,6 +146,8 @@ export interface NewWatchedTorrent {
   webSeeds?: string[];
   files?: { path: string; length: number }[];
   tags?: string[];
+  /** The exact bencoded `info` dictionary when known (a .torrent file): the registry keeps it in store/torrent-info.ts for the mirror verifier. */
+  infoDictionary?: Buffer;
 }
 
 /** The watchlist: what the collector sweeps. Removing keeps a tombstone so history stays and a shipped entry stays removed. */

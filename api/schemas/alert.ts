@@ -6,7 +6,7 @@ import { NullableNumber, NullableString } from './common.ts';
 
 export const AlertRuleBody = Type.Object(
   {
-    kind: Type.Enum([...ALERT_KINDS], { description: 'threshold, growth, mirror (down/back/content changed), discovery, metadata' }),
+    kind: Type.Enum([...ALERT_KINDS], { description: 'threshold, growth, mirror (down/back/content changed/taken down), discovery, metadata' }),
     infohash: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'one watched torrent; every torrent when absent' })),
     metric: Type.Optional(Type.Enum([...SWARM_METRICS], { description: 'threshold and growth: the series, e.g. dht_peers' })),
     op: Type.Optional(Type.Enum([...THRESHOLD_OPS], { description: 'threshold: comparison, default >' })),
@@ -17,7 +17,7 @@ export const AlertRuleBody = Type.Object(
       Type.Number({ minimum: 0, description: 're-arm band: metric units (threshold) or percentage points (growth); default 5% of the limit' }),
     ),
     mirrorId: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'mirror: one mirror; all when absent' })),
-    changes: Type.Optional(Type.Array(Type.Enum([...MIRROR_CHANGES]), { minItems: 1, maxItems: 3, description: 'mirror: which changes fire; all when absent' })),
+    changes: Type.Optional(Type.Array(Type.Enum([...MIRROR_CHANGES]), { minItems: 1, maxItems: MIRROR_CHANGES.length, description: 'mirror: which changes fire; all when absent' })),
     label: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   },
   {

@@ -75,32 +75,32 @@ export async function bootstrapDht(socket: KrpcSocket, knownNodes: KnownNodes, b
   }
 
   const answered = new Set<string>();
-  const askForNodes = async (target: { host: string; port: number }, queryTimeoutMs: number): Promise<void> => {
+  const askForNodes = async (target: { host: string; port: number }, queryTimeoutMs: number, router: boolean): Promise<void> => {
     const response = await socket.query(target, 'find_node', { target: socket.nodeId }, queryTimeoutMs);
     const nodesField = readBytes(response.body, family === 4 ? 'nodes' : 'nodes6');
     const nodes = nodesField ? decodeCompactNodes(nodesField, family) : [];
     for (const node of nodes) if (isUsablePeer(node, options.allowPrivateAddresses)) knownNodes.markAlive(node);
     // The node that answered is a starting point too: if every node it named turns out dead or
     // hostile, lookups can still begin here.
-    knownNodes.markAlive({ id: response.senderId, host: target.host, port: target.port, family });
+    knownNodes.markAlive({ id: response.senderId, host: target.host, port: target.port, family }, { router });
   };
   const saved = (options.savedNodes ?? []).filter((node) => node.family === family).slice(0, SAVED_NODES_TO_TRY);
   await Promise.all(
     saved.map(async (node) => {
       try {
-        await askForNodes(node, options.queryTimeoutMs);
+        await askForNodes(node, options.queryTimeoutMs, false);
         answered.add('saved nodes');
       } catch {
         // A saved node that left the DHT since: the routers remain.
       }
     }),
   );
-  for (let attempt = 0; targets.length > 0 && answered.size === 0 && Date.now() < deadlineMs; attempt++) {
+  for (let attempt = 0; targets.length > 0 && answered.size === 0 && Date.now() < deadlineMs && !socket.isClosed; attempt++) {
     const queryTimeoutMs = Math.min(options.queryTimeoutMs, Math.max(100, deadlineMs - Date.now()));
     await Promise.all(
       targets.map(async (target) => {
         try {
-          await askForNodes(target, queryTimeoutMs);
+          await askForNodes(target, queryTimeoutMs, true);
           answered.add(target.label);
         } catch (error) {
           problems.set(target.label, describeError(error));

@@ -178,7 +178,7 @@ export class DhtClient {
   private saveKnownNodes(): void {
     if (!this.options.nodesFile) return;
     try {
-      saveNodes(this.options.nodesFile, this.options.bootstrap, this.families.flatMap((family) => family.knownNodes.all()));
+      saveNodes(this.options.nodesFile, this.options.bootstrap, this.families.flatMap((family) => family.knownNodes.learned()));
     } catch {
       // Saving is a courtesy to the routers; a read-only data folder must not stop measuring.
     }

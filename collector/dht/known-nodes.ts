@@ -14,6 +14,8 @@ const MAX_CONSECUTIVE_FAILURES = 3;
 interface KnownNode extends NodeContact {
   failures: number;
   lastSeenMs: number;
+  /** A bootstrap router: a starting point, but not saved for the next run (that would defeat saving). */
+  router: boolean;
 }
 
 export class KnownNodes {
@@ -26,8 +28,9 @@ export class KnownNodes {
   }
 
   /** A node that answered us. */
-  markAlive(node: NodeContact, nowMs = Date.now()): void {
+  markAlive(node: NodeContact, options: { router?: boolean; nowMs?: number } = {}): void {
     const key = addressKey(node);
+    const nowMs = options.nowMs ?? Date.now();
     const existing = this.byAddress.get(key);
     if (existing) {
       existing.id = node.id;
@@ -36,7 +39,7 @@ export class KnownNodes {
       return;
     }
     if (this.byAddress.size >= this.capacity) this.evictOne();
-    this.byAddress.set(key, { ...node, failures: 0, lastSeenMs: nowMs });
+    this.byAddress.set(key, { id: node.id, host: node.host, port: node.port, family: node.family, failures: 0, lastSeenMs: nowMs, router: options.router ?? false });
   }
 
   markFailed(node: { host: string; port: number }): void {
@@ -51,8 +54,9 @@ export class KnownNodes {
     return [...this.byAddress.values()].sort((a, b) => compareDistance(target, a.id, b.id)).slice(0, count);
   }
 
-  all(): NodeContact[] {
-    return [...this.byAddress.values()];
+  /** Every known node but the bootstrap routers: what is worth saving for the next run. */
+  learned(): NodeContact[] {
+    return [...this.byAddress.values()].filter((node) => !node.router);
   }
 
   private evictOne(): void {

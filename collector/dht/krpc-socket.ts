@@ -117,6 +117,10 @@ export class KrpcSocket extends EventEmitter {
     return { host: address, port };
   }
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   get inFlight(): number {
     return this.pending.size;
   }

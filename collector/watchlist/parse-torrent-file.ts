@@ -84,5 +84,7 @@ export function parseTorrentFile(bytes: Buffer): ParsedTorrentFile {
     webSeeds: textList(root['url-list']),
     pieceLengthBytes: pieceLength,
     pieceCount,
+    // A copy: a subarray would keep the whole file alive. Its piece hashes let mirrors be verified.
+    infoDictionary: Buffer.from(bytes.subarray(decoded.span.start, decoded.span.end)),
   };
 }

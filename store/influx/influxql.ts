@@ -51,17 +51,20 @@ export interface RangeSelect {
   agg: Aggregation;
   stepMs: number;
   limit?: number;
+  /** The tag that names the series, bound as `$<tag>`; default `infohash` (`mirror` for the mirror measurement). */
+  tag?: string;
 }
 
 /**
- * One series over [$from, $to] for tag `infohash = $infohash`. Bucketed: GROUP BY time(step) with
+ * One series over [$from, $to] for tag `infohash = $infohash` (or another `tag`). Bucketed: GROUP BY time(step) with
  * no offset, so buckets start at multiples of the step since the epoch (as in SQLite), and
  * fill(none), so a bucket with nothing measured is absent, never 0. Raw: selecting one field
  * returns only the points where it was measured.
  */
 export function rangeSelect(select: RangeSelect): string {
   const source = qualified(select.database, select.policy, select.measurement);
-  const where = `WHERE "infohash" = $infohash AND time >= $from AND time <= $to`;
+  const tag = select.tag ?? 'infohash';
+  const where = `WHERE ${quoteIdent(tag)} = $${tag} AND time >= $from AND time <= $to`;
   const limit = select.limit === undefined ? '' : ` LIMIT ${Math.trunc(select.limit)}`;
   if (select.stepMs === 0) return `SELECT ${quoteIdent(select.field)} FROM ${source} ${where}${limit}`;
   const value = `${INFLUX_FUNCTION[select.agg]}(${quoteIdent(select.field)})`;

@@ -7,6 +7,7 @@
 import type Database from 'better-sqlite3';
 import { ALERT_MIGRATIONS } from './migrations-alerts.ts';
 import { DHT_MIGRATIONS } from './migrations-dht.ts';
+import { MIRROR_MIGRATIONS } from './migrations-mirrors.ts';
 import { ROLLUP_MIGRATIONS } from './migrations-rollups.ts';
 
 export interface Migration {
@@ -89,6 +90,8 @@ export const MIGRATIONS: readonly Migration[] = [
   ...ALERT_MIGRATIONS,
   // Versions 20–29: DHT measurement series (store/sqlite/migrations-dht.ts).
   ...DHT_MIGRATIONS,
+  // Versions 60–69: HTTP mirrors and torrent info dictionaries (store/sqlite/migrations-mirrors.ts).
+  ...MIRROR_MIGRATIONS,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, migration) => Math.max(max, migration.version), 0);

@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { parseInfohash } from '../../core/infohash.ts';
+import { saveInfoDictionary } from '../torrent-info.ts';
 import type { NewWatchedTorrent, TorrentRegistry, WatchedTorrent } from '../types.ts';
 
 interface TorrentRow {
@@ -82,6 +83,7 @@ export function createSqliteTorrentRegistry(db: Database.Database, now: () => nu
   const addOne = db.transaction((entry: NewWatchedTorrent) => {
     const infohash = parseInfohash(entry.infohash);
     const existing = readRow(infohash);
+    if (entry.infoDictionary) saveInfoDictionary(db, infohash, entry.infoDictionary, now());
     if (!existing) insertNew(entry, infohash);
     // Re-adding a removed torrent starts watching it again; it keeps its first added time and history.
     else merge(existing, entry, 'entry', true);
@@ -93,6 +95,7 @@ export function createSqliteTorrentRegistry(db: Database.Database, now: () => nu
     for (const entry of entries) {
       const infohash = parseInfohash(entry.infohash);
       const existing = readRow(infohash);
+      if (entry.infoDictionary) saveInfoDictionary(db, infohash, entry.infoDictionary, now());
       if (!existing) {
         insertNew(entry, infohash);
         added += 1;

@@ -10,7 +10,7 @@ export type AlertKind = (typeof ALERT_KINDS)[number];
 export const THRESHOLD_OPS = ['>', '>=', '<', '<='] as const;
 export type ThresholdOp = (typeof THRESHOLD_OPS)[number];
 
-export const MIRROR_CHANGES = ['down', 'back', 'content_changed'] as const;
+export const MIRROR_CHANGES = ['down', 'back', 'content_changed', 'taken_down'] as const;
 export type MirrorChange = (typeof MIRROR_CHANGES)[number];
 
 export interface AlertRule {

@@ -8,7 +8,15 @@
 import type Database from 'better-sqlite3';
 import { SwarmscopeError } from '../../core/errors.ts';
 
-export const DOMAIN_EVENT_TYPES = ['mirror.down', 'mirror.back', 'mirror.content_changed', 'discovery.new', 'torrent.metadata'] as const;
+export const DOMAIN_EVENT_TYPES = [
+  'mirror.down',
+  'mirror.back',
+  'mirror.content_changed',
+  // A 404, 410 or 451 from a mirror that had been up (451: a legal takedown, `data.legal`); issue 8.
+  'mirror.taken_down',
+  'discovery.new',
+  'torrent.metadata',
+] as const;
 export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number];
 
 export interface NewDomainEvent {

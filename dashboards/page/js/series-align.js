@@ -1,0 +1,30 @@
+/**
+ * API points ([[iso, value], ...] per series) to uPlot's aligned columns: one x array in seconds,
+ * one y array per series, null where a series has no point at that instant. Series bucketed with
+ * the same step share bucket boundaries (the API starts buckets at multiples of the step), so
+ * their points line up exactly.
+ */
+export function alignPoints(seriesPoints) {
+  const rows = new Map();
+  seriesPoints.forEach((points, column) => {
+    for (const [time, value] of points ?? []) {
+      const seconds = Date.parse(time) / 1000;
+      let row = rows.get(seconds);
+      if (!row) rows.set(seconds, (row = new Array(seriesPoints.length).fill(null)));
+      row[column] = value;
+    }
+  });
+  const xs = [...rows.keys()].sort((a, b) => a - b);
+  return [xs, ...seriesPoints.map((_, column) => xs.map((x) => rows.get(x)[column]))];
+}
+
+/** Adds two series point by point; an instant where either is missing is left out, never half-counted. */
+export function sumPoints(a, b) {
+  const other = new Map((b ?? []).map(([time, value]) => [time, value]));
+  return (a ?? []).filter(([time]) => other.has(time)).map(([time, value]) => [time, value + other.get(time)]);
+}
+
+/** How many non-null values a column holds: "has this series anything to draw?" */
+export function countValues(column) {
+  return column.reduce((count, value) => (value === null || value === undefined ? count : count + 1), 0);
+}

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { SweepScheduler } from '../../collector/scheduler.ts';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+test('scheduler: sweeps every interval and never overlaps an overrunning sweep', async () => {
+  let running = 0;
+  let maxRunning = 0;
+  const starts: number[] = [];
+  const durationsMs = [10, 180, 10, 10];
+  const scheduler = new SweepScheduler({
+    intervalMs: 60,
+    sweep: async () => {
+      starts.push(Date.now());
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      await sleep(durationsMs[starts.length - 1] ?? 10);
+      running--;
+    },
+    onError: () => assert.fail('no sweep fails here'),
+  });
+  scheduler.start();
+  await sleep(400);
+  await scheduler.stop();
+  assert.equal(maxRunning, 1, 'never two sweeps at once');
+  assert.ok(starts.length >= 4, `${starts.length} sweeps`);
+  const gaps = starts.slice(1).map((start, index) => start - starts[index]!);
+  assert.ok(gaps[0]! >= 55 && gaps[0]! < 120, `a short sweep waits for the interval: ${gaps[0]} ms`);
+  assert.ok(gaps[1]! >= 175 && gaps[1]! < 240, `an overrunning sweep is followed at once, not overlapped: ${gaps[1]} ms`);
+});
+
+test('scheduler: a failing sweep is reported and the schedule goes on; stop waits for the sweep in progress', async () => {
+  const errors: unknown[] = [];
+  let sweeps = 0;
+  let finished = 0;
+  const scheduler = new SweepScheduler({
+    intervalMs: 20,
+    sweep: async () => {
+      sweeps++;
+      await sleep(30);
+      finished++;
+      if (sweeps === 1) throw new Error('store down');
+    },
+    onError: (error) => errors.push(error),
+  });
+  scheduler.start();
+  await sleep(100);
+  await scheduler.stop();
+  assert.equal(finished, sweeps, 'stop() returned only after the running sweep finished');
+  assert.ok(sweeps >= 2);
+  assert.equal((errors[0] as Error).message, 'store down');
+});
