@@ -12,7 +12,7 @@
  * `missProbability`. With D = 5,000 and s = 100 that takes about 930 replies. A budget caps the queries per node and per lookup, so a
  * hostile node cannot keep a lookup busy.
  */
-import type { Candidate, LookupState } from './get-peers.ts';
+import type { Candidate, LookupState } from './lookup-state.ts';
 
 export interface HarvestOptions {
   /** Expected number of stored values drawn at most once (so not yet corroborated) at which the harvest stops. */
