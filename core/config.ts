@@ -51,6 +51,28 @@ export const ConfigSchema = Type.Object(
     webhookRetryBaseMs: Type.Integer({ minimum: 1, maximum: 3_600_000, description: 'first retry delay; later ones grow from it to hours' }),
     webhookGiveUpAfterMs: Type.Integer({ minimum: 1000, description: 'stop retrying an event this long after it fired' }),
     alertPollIntervalMs: Type.Integer({ minimum: 10, maximum: 3_600_000, description: 'how often alerts and the webhook outbox look for new work' }),
+    // Tracker scrapes and peer sketches (issue 4; collector/stages/detail-stages.ts, PRIVACY.md).
+    trackerTimeoutMs: Type.Integer({ minimum: 50, maximum: 60_000, description: 'one UDP tracker request (retried once) or one whole HTTP scrape' }),
+    peerHashEpochDays: Type.Integer({ minimum: 0, maximum: 3650, description: 'a new random peer-hash key every this many days (old sketches can then no longer be tested for an address; unique_peers restarts); 0 = never' }),
+    // HTTP mirrors (issue 8; collector/mirrors/mirror-settings.ts).
+    mirrorCheckIntervalMs: Type.Integer({ minimum: 1000, description: 'time between checks of a healthy mirror (failing ones back off)' }),
+    mirrorTimeoutMs: Type.Integer({ minimum: 100, maximum: 300_000, description: 'one mirror probe, redirects included: the total time limit' }),
+    mirrorPieceTimeoutMs: Type.Integer({ minimum: 100, maximum: 3_600_000, description: 'one sampled piece download: the total time limit' }),
+    mirrorDownAfterFailures: Type.Integer({ minimum: 1, maximum: 100, description: 'consecutive failed checks before a mirror is down' }),
+    mirrorVerifyPieces: Type.Integer({ minimum: 0, maximum: 64, description: 'pieces fetched by Range and hashed per verification; 0 = off' }),
+    mirrorVerifyIntervalMs: Type.Integer({ minimum: 0, description: 'verify a mirror again after this long (sooner when its ETag or size changes)' }),
+    mirrorMaxPieceBytes: Type.Integer({ minimum: 16_384, description: 'pieces longer than this are not downloaded: the byte cap per request' }),
+    mirrorPerHostConcurrency: Type.Integer({ minimum: 1, maximum: 64, description: 'requests at once to one mirror host' }),
+    probeSampleSize: Type.Integer({ minimum: 0, maximum: 10_000, description: 'peers probed over the peer wire per torrent per sweep; 0 = no probes' }),
+    probeConcurrency: Type.Integer({ minimum: 1, maximum: 4096, description: 'peer-wire connections open at once, across all torrents of a sweep' }),
+    probeConnectTimeoutMs: Type.Integer({ minimum: 50, maximum: 60_000 }),
+    probeHandshakeTimeoutMs: Type.Integer({ minimum: 50, maximum: 60_000 }),
+    probeSettleMs: Type.Integer({ minimum: 0, maximum: 60_000, description: 'after the handshake, how long a probe waits for the bitfield, the extended handshake and a first PEX message' }),
+    probeMetadataTimeoutMs: Type.Integer({ minimum: 50, maximum: 300_000 }),
+    metadataMaxBytes: Type.Integer({ minimum: 1024, maximum: 10_000_000, description: 'largest info dictionary fetched over ut_metadata (BEP 9); ut_metadata caps at 10^7' }),
+    probeTargets: Type.Union([Type.Literal('auto'), Type.Literal('loopback'), Type.Literal('any')], {
+      description: 'loopback: probe only 127.0.0.0/8 and ::1; any: every usable peer; auto: loopback when dhtLoopbackOnly or allowPrivateAddresses is set (sim, demo, tests, whose peers are synthetic addresses of real networks)',
+    }),
   },
   { additionalProperties: false },
 );
@@ -90,29 +112,33 @@ export const DEFAULT_CONFIG: SwarmscopeConfig = {
   webhookRetryBaseMs: 5_000,
   webhookGiveUpAfterMs: 24 * 3_600_000,
   alertPollIntervalMs: 5_000,
+  trackerTimeoutMs: 3_000,
+  peerHashEpochDays: 0,
+  mirrorCheckIntervalMs: 15 * 60_000,
+  mirrorTimeoutMs: 15_000,
+  mirrorPieceTimeoutMs: 120_000,
+  mirrorDownAfterFailures: 3,
+  mirrorVerifyPieces: 2,
+  // Two 16 MiB pieces four times a day is polite to a volunteer's mirror and still dates a swap within hours.
+  mirrorVerifyIntervalMs: 6 * 3_600_000,
+  mirrorMaxPieceBytes: 16 * 1024 * 1024,
+  mirrorPerHostConcurrency: 2,
+  probeSampleSize: 50,
+  probeConcurrency: 32,
+  probeConnectTimeoutMs: 3_000,
+  probeHandshakeTimeoutMs: 5_000,
+  probeSettleMs: 2_000,
+  probeMetadataTimeoutMs: 10_000,
+  metadataMaxBytes: 10_000_000,
+  probeTargets: 'auto',
 };
 
 type Key = keyof SwarmscopeConfig;
-const LIST_KEYS: Key[] = ['bootstrap', 'watch', 'apiTokens', 'allowPrivateTargets'];
-const INTEGER_KEYS: Key[] = [
-  'port',
-  'concurrency',
-  'dhtPort',
-  'dhtQueryTimeoutMs',
-  'bootstrapTimeoutMs',
-  'dhtNodeQueryGapMs',
-  'spoolMaxBytes',
-  'rawRetentionMs',
-  'hourlyRetentionMs',
-  'dailyRetentionMs',
-  'upkeepIntervalMs',
-  'rateLimitPerMinute',
-  'webhookTimeoutMs',
-  'webhookRetryBaseMs',
-  'webhookGiveUpAfterMs',
-  'alertPollIntervalMs',
-];
-const BOOLEAN_KEYS: Key[] = ['allowPrivateAddresses', 'protectReads'];
+/** The JSON Schema type of a setting, read from the schema itself so the coercion never drifts from it. */
+function settingType(key: Key): string | undefined {
+  const property = (ConfigSchema.properties as Record<string, { type?: string }>)[key];
+  return property?.type;
+}
 
 /** `allowPrivateAddresses` -> `SWARMSCOPE_ALLOW_PRIVATE_ADDRESSES`; `intervalMs` is read as `SWARMSCOPE_INTERVAL`. */
 export function envName(key: Key): string {
@@ -122,14 +148,15 @@ export function envName(key: Key): string {
 
 /** A raw string from the environment or a flag, turned into the schema's type. */
 export function coerceSetting(key: Key, raw: string, source: string): unknown {
-  if (LIST_KEYS.includes(key)) return raw.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
-  if (BOOLEAN_KEYS.includes(key)) {
+  const type = settingType(key);
+  if (type === 'array') return raw.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+  if (type === 'boolean') {
     if (/^(1|true|yes|on)$/i.test(raw)) return true;
     if (/^(0|false|no|off)$/i.test(raw)) return false;
     throw new SwarmscopeError('invalid_config', `${source}: "${raw}" is not a boolean (use true or false)`);
   }
   if (key === 'intervalMs') return durationSetting(raw, source);
-  if (INTEGER_KEYS.includes(key)) {
+  if (type === 'integer') {
     if (!/^-?\d+$/.test(raw.trim())) throw new SwarmscopeError('invalid_config', `${source}: "${raw}" is not a whole number`);
     return Number(raw);
   }

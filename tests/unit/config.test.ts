@@ -22,7 +22,7 @@ test('config: defaults point at the public routers and an embedded SQLite store'
 
 test('config: defaults < file < environment < flags', () => {
   const configFile = file('layered.json', { port: 9001, host: '127.0.0.2', interval: '5m', concurrency: 3 });
-  const env = { SWARMSCOPE_PORT: '9002', SWARMSCOPE_BOOTSTRAP: '127.0.0.1:7000, 127.0.0.1:7001', SWARMSCOPE_ALLOW_PRIVATE_ADDRESSES: 'true' };
+  const env = { SWARMSCOPE_PORT: '9002', SWARMSCOPE_BOOTSTRAP: '127.0.0.1:7000, 127.0.0.1:7001', SWARMSCOPE_ALLOW_PRIVATE_ADDRESSES: 'true', SWARMSCOPE_DHT_LOOPBACK_ONLY: 'yes' };
   const config = loadConfig({ configFile, env, flags: { port: 9003 } });
   assert.equal(config.port, 9003);
   assert.equal(config.host, '127.0.0.2');
@@ -30,6 +30,7 @@ test('config: defaults < file < environment < flags', () => {
   assert.equal(config.concurrency, 3);
   assert.deepEqual(config.bootstrap, ['127.0.0.1:7000', '127.0.0.1:7001']);
   assert.equal(config.allowPrivateAddresses, true);
+  assert.equal(config.dhtLoopbackOnly, true);
   assert.equal(config.dhtQueryTimeoutMs, DEFAULT_CONFIG.dhtQueryTimeoutMs);
   assert.equal(envName('allowPrivateAddresses'), 'SWARMSCOPE_ALLOW_PRIVATE_ADDRESSES');
 });
