@@ -5,6 +5,9 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createOutboundGuard } from '../core/outbound-guard.ts';
+import { createMirrorRegistry } from '../store/mirror-registry.ts';
+import { createSqliteMirrorSeries } from '../store/mirror-series-sqlite.ts';
+import { createMirrorStateRepo } from '../store/mirror-state-repo.ts';
 import { openAlertingState } from '../store/state/alerting-state.ts';
 import { parseInfohashOnly, type ApiDeps } from './deps.ts';
 import { createApiMetrics } from './metrics/api-metrics.ts';
@@ -21,8 +24,12 @@ import { compareRoutes } from './routes/compare.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { mirrorRoutes } from './routes/mirrors.ts';
+import { mirrorSeriesRoutes } from './routes/mirrors-series.ts';
 import { pageRoutes } from './routes/page.ts';
+import { torrentGeoRoutes } from './routes/torrent-geo.ts';
 import { torrentSeriesRoutes } from './routes/torrent-series.ts';
+import { torrentUniquePeersRoutes } from './routes/torrent-unique-peers.ts';
 import { torrentRoutes } from './routes/torrents.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
@@ -69,10 +76,17 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     parseTorrentInput: deps.parseTorrentInput ?? parseInfohashOnly,
   });
   await app.register(torrentSeriesRoutes, { prefix: API_PREFIX, series: deps.series, registry: deps.registry, now });
+  await app.register(torrentGeoRoutes, { prefix: API_PREFIX, series: deps.series, registry: deps.registry, now });
+  await app.register(torrentUniquePeersRoutes, { prefix: API_PREFIX, series: deps.series, registry: deps.registry, now });
   await app.register(compareRoutes, { prefix: API_PREFIX, series: deps.series, registry: deps.registry, now });
   await app.register(alertRoutes, { prefix: API_PREFIX, state, registry: deps.registry, now });
   await app.register(webhookRoutes, { prefix: API_PREFIX, state, guard, now });
   await app.register(eventRoutes, { prefix: API_PREFIX, state });
+  const mirrors = createMirrorRegistry(deps.stateDb);
+  const mirrorStates = createMirrorStateRepo(deps.stateDb);
+  await app.register(mirrorRoutes, { prefix: API_PREFIX, mirrors, states: mirrorStates, torrents: deps.registry, guard, now });
+  // SQLite stores keep the mirror series in the state file; an InfluxDB deployment passes its own.
+  await app.register(mirrorSeriesRoutes, { prefix: API_PREFIX, mirrors, series: deps.mirrorSeries ?? createSqliteMirrorSeries(deps.stateDb), now });
   await app.register(pageRoutes, {});
 
   // Not `ready()` yet: the caller may still register more; inject and listen boot it.

@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import { SwarmscopeError } from '../core/errors.ts';
 import { parseInfohash } from '../core/infohash.ts';
 import type { OutboundGuard } from '../core/outbound-guard.ts';
+import type { MirrorSeriesStore } from '../store/mirror-series.ts';
 import type { NewWatchedTorrent, SeriesStore, TorrentRegistry } from '../store/types.ts';
 import type { ApiMetrics } from './metrics/api-metrics.ts';
 import type { MetricsSource } from './metrics/metrics-source.ts';
@@ -58,6 +59,8 @@ export interface ApiDeps {
   rateLimit?: RateLimitOptions;
   /** Reads of /api/v1 need a bearer token too. */
   protectReads?: boolean;
+  /** The `mirror` series (store/mirror-series-open.ts); the SQLite tables of `stateDb` when absent. */
+  mirrorSeries?: MirrorSeriesStore;
 }
 
 /**

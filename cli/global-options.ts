@@ -28,6 +28,10 @@ export function addGlobalOptions(command: Command): Command {
     .option('--dht-node-query-gap <ms>', 'minimum gap between queries to one node while harvesting, in ms (default 250)')
     .option('--bootstrap-timeout <ms>', 'give up joining the DHT after this many ms (default 20000)')
     .option('--data-dir <dir>', 'folder for local state (default ./data)')
+    .option('--tracker-timeout <ms>', 'one UDP tracker request (retried once) or one HTTP scrape, in ms (default 3000)')
+    .option('--peer-hash-epoch-days <n>', 'rotate the peer-hash key every n days; 0 = never (default; see PRIVACY.md)')
+    .option('--probe-sample-size <n>', 'peers probed over the peer wire per torrent per sweep; 0 = none (default 50)')
+    .addOption(new Option('--probe-targets <targets>', 'addresses probes may connect to (default auto: loopback with the sim, else any)').choices(['auto', 'loopback', 'any']))
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'silent']));
 }
 
@@ -54,6 +58,10 @@ export function configFromFlags(flags: Record<string, unknown>): SwarmscopeConfi
     dhtNodeQueryGapMs: integer(flags.dhtNodeQueryGap),
     bootstrapTimeoutMs: integer(flags.bootstrapTimeout),
     dataDir: flags.dataDir as string | undefined,
+    trackerTimeoutMs: integer(flags.trackerTimeout),
+    peerHashEpochDays: integer(flags.peerHashEpochDays),
+    probeSampleSize: integer(flags.probeSampleSize),
+    probeTargets: flags.probeTargets as SwarmscopeConfig['probeTargets'] | undefined,
     shard: flags.shard as string | undefined,
     logLevel: flags.logLevel as SwarmscopeConfig['logLevel'] | undefined,
     intervalMs: typeof flags.interval === 'string' ? parseDurationMs(flags.interval, '--interval') : undefined,

@@ -4,7 +4,9 @@
  */
 import { Command } from 'commander';
 import { registerCollect } from './commands/collect.ts';
+import { registerDemo } from './commands/demo.ts';
 import { registerExport } from './commands/export.ts';
+import { registerMirrorCommand } from './commands/mirror.ts';
 import { registerServe, registerStart } from './commands/start.ts';
 import { registerSim } from './commands/sim.ts';
 import { registerWatch } from './commands/watch.ts';
@@ -19,7 +21,9 @@ registerStart(program);
 registerServe(program);
 registerCollect(program);
 registerSim(program);
+registerDemo(program);
 registerWatch(program);
+registerMirrorCommand(program);
 registerExport(program);
 
 await program.parseAsync(process.argv);

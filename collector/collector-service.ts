@@ -7,12 +7,16 @@ import { join } from 'node:path';
 import type { Logger } from '../core/logger.ts';
 import { describeError } from '../core/errors.ts';
 import type { SwarmscopeConfig } from '../core/config.ts';
+import type { NewDomainEvent } from '../store/state/domain-events.ts';
 import type { SeriesStore, TorrentRegistry } from '../store/types.ts';
 import { DhtClient } from './dht/dht-client.ts';
+import type { MirrorChecker } from './mirrors/mirror-checker.ts';
 import { PeerMemory } from './peer-memory.ts';
+import { probeSettingsFromConfig } from './peer-wire/probe-settings.ts';
 import { SweepScheduler } from './scheduler.ts';
 import { runSweep, type SweepReport } from './sweep.ts';
 import { defaultStages } from './stages/default-stages.ts';
+import { createDetailStages } from './stages/detail-stages.ts';
 import type { SweepStage } from './stages/stage.ts';
 import { inShard } from './shard.ts';
 
@@ -26,6 +30,13 @@ export interface CollectorStatus {
   lastSweep: { finishedAt: string; torrents: number; failed: number } | null;
 }
 
+export interface CollectorOptions {
+  /** Reports facts for alert rules (store/state/domain-events.ts), e.g. `torrent.metadata` when a probe fetched metadata. */
+  emitDomainEvent?: (event: NewDomainEvent) => void;
+  /** HTTP mirrors (collector/mirrors): checked once after `sweepOnce` (collect --once), on their own loop after `start`. */
+  mirrors?: MirrorChecker;
+}
+
 export class CollectorService {
   private readonly peerMemory = new PeerMemory();
   private readonly stages: SweepStage[];
@@ -34,6 +45,8 @@ export class CollectorService {
   private retryTimer?: NodeJS.Timeout;
   private dhtDetail = 'bootstrapping';
   private lastSweep: CollectorStatus['lastSweep'] = null;
+  private readonly mirrors?: MirrorChecker;
+  private inBackground = false;
 
   private constructor(
     readonly dht: DhtClient,
@@ -41,11 +54,14 @@ export class CollectorService {
     private readonly registry: TorrentRegistry,
     private readonly series: SeriesStore,
     private readonly log: Logger,
+    options: CollectorOptions,
   ) {
-    this.stages = defaultStages({ dht, peerMemory: this.peerMemory });
+    this.mirrors = options.mirrors;
+    const probe = { settings: probeSettingsFromConfig(config), registry, emitDomainEvent: options.emitDomainEvent };
+    this.stages = defaultStages({ dht, peerMemory: this.peerMemory, probe, detail: createDetailStages(config, series) });
   }
 
-  static async open(config: SwarmscopeConfig, registry: TorrentRegistry, series: SeriesStore, log: Logger): Promise<CollectorService> {
+  static async open(config: SwarmscopeConfig, registry: TorrentRegistry, series: SeriesStore, log: Logger, options: CollectorOptions = {}): Promise<CollectorService> {
     const dht = await DhtClient.open({
       bindHost: config.dhtBindHost,
       bindHost6: config.dhtBindHost6 === '' ? null : config.dhtBindHost6,
@@ -61,7 +77,7 @@ export class CollectorService {
         harvest: { missProbability: 0.001, maxQueriesPerNode: 200, maxQueries: 2000, perNodeGapMs: config.dhtNodeQueryGapMs },
       },
     });
-    return new CollectorService(dht, config, registry, series, log);
+    return new CollectorService(dht, config, registry, series, log, options);
   }
 
   status(): CollectorStatus {
@@ -94,12 +110,16 @@ export class CollectorService {
     const failed = report.results.filter((result) => result.error).length;
     this.lastSweep = { finishedAt: new Date(report.finishedAtMs).toISOString(), torrents: report.results.length, failed };
     this.log.info({ torrents: torrents.length, failed, durationMs: report.finishedAtMs - report.startedAtMs, dht: this.dht.counters.snapshot() }, 'sweep complete');
+    // DESIGN.md §3: a one-off sweep also checks every mirror once; in background mode the checker has its own loop.
+    if (this.mirrors && !this.inBackground) await this.mirrors.checkAll({ force: true }).catch((error: unknown) => this.log.error({ err: describeError(error) }, 'mirror checks failed'));
     return report;
   }
 
   /** Background mode: bootstrap with backoff, then sweep every interval. */
   start(): void {
     this.stopped = false;
+    this.inBackground = true;
+    this.mirrors?.start();
     void this.joinWithRetry(BOOTSTRAP_RETRY_FIRST_MS);
   }
 
@@ -129,6 +149,7 @@ export class CollectorService {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.scheduler?.stop();
+    await this.mirrors?.stop();
     await this.dht.close();
   }
 }

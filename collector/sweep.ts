@@ -48,6 +48,7 @@ async function measure(torrent: WatchedTorrent, stages: readonly SweepStage[]): 
 
 export async function runSweep(torrents: readonly WatchedTorrent[], deps: SweepDependencies): Promise<SweepReport> {
   const startedAtMs = Date.now();
+  for (const stage of deps.stages) stage.beginSweep?.(torrents);
   const measured = await mapWithConcurrency(torrents, deps.concurrency, (torrent) => measure(torrent, deps.stages));
   const finishedAtMs = Date.now();
   const results: SweepTorrentResult[] = measured.map((entry) => ({

@@ -11,7 +11,8 @@ import { runSimCommand } from './sim-command.ts';
 
 const USAGE = `usage: tsx sim/main.ts [--nodes N] [--torrents T] [--seed S] [--min-peers N] [--max-peers N]
                       [--loss 0..1] [--rtt-ms MS] [--jitter-ms MS] [--bind-host-base 127.A] [--port P]
-                      [--ipv6] [--hostile 0..1] [--hostile-behaviours ${HOSTILE_BEHAVIOURS.join(',')}]`;
+                      [--ipv6] [--hostile 0..1] [--hostile-behaviours ${HOSTILE_BEHAVIOURS.join(',')}]
+                      [--countries DE=0.3,US=0.5]`;
 /** sysexits.h EX_USAGE: the command was used incorrectly. */
 const EXIT_USAGE = 64;
 
@@ -23,6 +24,14 @@ function toNumber(name: string, text: string | undefined): number | undefined {
 }
 
 class UsageError extends Error {}
+
+/** "DE=0.3,US=0.5" → { DE: 0.3, US: 0.5 }; codes and shares are checked by the swarm's option validation. */
+function toCountries(text: string | undefined): Record<string, number> | undefined {
+  if (text === undefined) return undefined;
+  const pairs = text.split(',').map((pair) => pair.trim().split('='));
+  if (pairs.some((pair) => pair.length !== 2)) throw new UsageError(`--countries must look like DE=0.3,US=0.5, got "${text}"`);
+  return Object.fromEntries(pairs.map(([code, share]) => [code!.toUpperCase(), toNumber(`countries ${code}`, share)!]));
+}
 
 /** "fabricate,bogon" → the list; names are checked by the swarm's own option validation. */
 function toBehaviours(text: string | undefined): HostileBehaviour[] | undefined {
@@ -50,6 +59,7 @@ async function main(argv: string[]): Promise<void> {
       ipv6: { type: 'boolean' },
       hostile: { type: 'string' },
       'hostile-behaviours': { type: 'string' },
+      countries: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -73,6 +83,7 @@ async function main(argv: string[]): Promise<void> {
     ipv6: values.ipv6,
     hostile: toNumber('hostile', values.hostile),
     hostileBehaviours: toBehaviours(values['hostile-behaviours']),
+    countries: toCountries(values.countries),
   });
 }
 

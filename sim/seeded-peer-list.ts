@@ -7,6 +7,7 @@
  */
 import { insertPeerIp, newScrapeBloom } from '../protocol/bep33-bloom.ts';
 import { COMPACT_PEER_V4_BYTES, COMPACT_PEER_V6_BYTES, type PeerAddress, decodeCompactPeer } from '../protocol/compact.ts';
+import type { CountryAddresses } from './country-blocks.ts';
 import type { SeededRandom } from './prng.ts';
 import { type IpFamily, MAX_PEER_PORT, MIN_PEER_PORT, drawPublicIp, ipBytesOf } from './synthetic-addresses.ts';
 
@@ -70,20 +71,27 @@ export class SeededPeerList {
   }
 }
 
+/** Opt-in (the `countries` option): peers placed in real country blocks (country-blocks.ts), drawn from the list's own stream. */
+export interface CountryPlacement {
+  countryAt(index: number): string | undefined;
+  addresses: CountryAddresses;
+}
+
 /**
  * `count` peers of one family with distinct public addresses (never bogons, see
  * synthetic-addresses.ts; IPv6 ones inside 2000::/3) and random ports. Distinct IPs, not just
  * distinct ports, because BEP 33 filters and collectors count IPs. Entry i depends only on the
  * stream's draws before it, so a longer list from the same stream starts with the shorter one.
  */
-export function generateSeededPeerList(random: SeededRandom, count: number, seeds: number, family: IpFamily = 4): SeededPeerList {
+export function generateSeededPeerList(random: SeededRandom, count: number, seeds: number, family: IpFamily = 4, placement?: CountryPlacement): SeededPeerList {
   const ipBytes = ipBytesOf(family);
   const entryBytes = ipBytes + 2;
   const compact = Buffer.alloc(count * entryBytes);
   const usedIps = new Set<string>();
   const isFresh = (bytes: Buffer): boolean => !usedIps.has(bytes.toString('latin1'));
   for (let index = 0; index < count; index++) {
-    const ip = drawPublicIp(random, family, isFresh);
+    const country = placement?.countryAt(index);
+    const ip = country && placement ? placement.addresses.draw(country, isFresh) : drawPublicIp(random, family, isFresh);
     usedIps.add(ip.toString('latin1'));
     const offset = index * entryBytes;
     ip.copy(compact, offset);

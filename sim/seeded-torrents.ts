@@ -9,7 +9,8 @@ import { INFOHASH_BYTES } from '../core/infohash.ts';
 import { compareDistance } from '../protocol/node-id.ts';
 import { SeededRandom } from './prng.ts';
 import { BUCKET_SIZE_K } from './routing-tables.ts';
-import { type SeededPeerList, generateSeededPeerList } from './seeded-peer-list.ts';
+import { CountryAddresses, countryPlacement } from './country-blocks.ts';
+import { type CountryPlacement, type SeededPeerList, generateSeededPeerList } from './seeded-peer-list.ts';
 import type { ResolvedSimOptions, ResolvedTorrentSpec } from './sim-options.ts';
 import type { IpFamily } from './synthetic-addresses.ts';
 
@@ -53,6 +54,11 @@ function headerV6(options: ResolvedSimOptions, spec: ResolvedTorrentSpec | undef
   return { random, infohash: v4.infohash, count, seeds };
 }
 
+/** Country placement of a torrent's IPv4 peers, when the `countries` option asks for it (a resized swarm is then placed anew). */
+function placementOf(options: ResolvedSimOptions, random: SeededRandom, count: number): CountryPlacement | undefined {
+  return options.countries ? { countryAt: countryPlacement(options.countries, count), addresses: new CountryAddresses(random) } : undefined;
+}
+
 function specAt(options: ResolvedSimOptions, position: number): ResolvedTorrentSpec | undefined {
   return options.torrentSpecs?.[position];
 }
@@ -66,7 +72,7 @@ export function seedTorrents(options: ResolvedSimOptions): SeededTorrent[] {
     return {
       infohash: v4.infohash,
       position,
-      peers: generateSeededPeerList(v4.random, v4.count, v4.seeds, 4),
+      peers: generateSeededPeerList(v4.random, v4.count, v4.seeds, 4, placementOf(options, v4.random, v4.count)),
       peersV6: generateSeededPeerList(v6.random, v6.count, v6.seeds, 6),
     };
   });
@@ -82,7 +88,8 @@ export function resizedPeerList(options: ResolvedSimOptions, torrent: SeededTorr
   const v4 = headerV4(options, spec, torrent.position);
   const header = family === 4 ? v4 : headerV6(options, spec, torrent.position, v4);
   const current = family === 4 ? torrent.peers : torrent.peersV6;
-  return generateSeededPeerList(header.random, count, Math.min(count, seeds ?? current.seeds), family);
+  const placement = family === 4 ? placementOf(options, header.random, count) : undefined;
+  return generateSeededPeerList(header.random, count, Math.min(count, seeds ?? current.seeds), family, placement);
 }
 
 /**

@@ -24,6 +24,8 @@ export interface SimCommandOptions {
   hostile?: number;
   /** Which hostile behaviours to hand out; all when absent. */
   hostileBehaviours?: HostileBehaviour[];
+  /** Shares of IPv4 peers placed in real country blocks, e.g. { DE: 0.3 } (`countries` of the swarm). */
+  countries?: Record<string, number>;
   /** Stops the swarm like a signal would; for callers that embed the command (e.g. `demo`). */
   signal?: AbortSignal;
 }
@@ -83,6 +85,7 @@ export async function runSimCommand(options: SimCommandOptions = {}): Promise<vo
       ipv6: options.ipv6,
       hostileShare: options.hostile,
       hostileBehaviours: options.hostileBehaviours,
+      countries: options.countries,
     });
   } catch (error) {
     stop();

@@ -69,6 +69,12 @@ export interface SimSwarmOptions {
   hostileShare?: number;
   /** What hostile nodes do, assigned to them in turn; all behaviours when absent. */
   hostileBehaviours?: HostileBehaviour[];
+  /**
+   * Opt-in: shares (0..1, summing to at most 1) of every torrent's IPv4 peers placed in real address
+   * blocks of these countries (ISO alpha-2), e.g. { DE: 0.3, US: 0.5 }; the rest stay random
+   * (sim/country-blocks.ts). Absent, every swarm is what it always was for its seed.
+   */
+  countries?: Record<string, number>;
 }
 
 export interface ResolvedTorrentSpec {
@@ -97,6 +103,7 @@ export interface ResolvedSimOptions {
   valuesPerReplyV6: number;
   hostileShare: number;
   hostileBehaviours: HostileBehaviour[];
+  countries?: Record<string, number>;
 }
 
 function fail(message: string): never {
@@ -130,6 +137,19 @@ function torrentSpec(spec: TorrentSpec, index: number, ipv6: boolean): ResolvedT
   if (spec.seeds !== undefined) resolved.seeds = integerIn(`${where}.seeds`, spec.seeds, 0, peers);
   if (spec.seedsV6 !== undefined) resolved.seedsV6 = integerIn(`${where}.seedsV6`, spec.seedsV6, 0, peersV6);
   return resolved;
+}
+
+function countryShares(value: Record<string, number>): Record<string, number> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('countries must be an object such as {"DE": 0.3, "US": 0.5}');
+  let total = 0;
+  const shares: Record<string, number> = {};
+  for (const [code, share] of Object.entries(value)) {
+    if (!/^[A-Z]{2}$/.test(code)) fail(`countries: "${code}" is not an ISO 3166-1 alpha-2 code such as DE`);
+    shares[code] = numberIn(`countries.${code}`, share, 0, 1);
+    total += share;
+  }
+  if (total > 1 + 1e-9) fail(`countries: the shares add up to ${Math.round(total * 1000) / 1000}, more than 1`);
+  return shares;
 }
 
 function hostileBehaviours(value: HostileBehaviour[] | undefined): HostileBehaviour[] {
@@ -175,6 +195,7 @@ export function resolveSimOptions(options: SimSwarmOptions = {}): ResolvedSimOpt
     hostileShare: numberIn('hostileShare', options.hostileShare ?? 0, 0, 1),
     hostileBehaviours: hostileBehaviours(options.hostileBehaviours),
   };
+  if (options.countries !== undefined) resolved.countries = countryShares(options.countries);
   if (options.torrentSpecs !== undefined) {
     if (!Array.isArray(options.torrentSpecs)) fail('torrentSpecs must be an array');
     resolved.torrentSpecs = options.torrentSpecs.map((spec, index) => torrentSpec(spec, index, ipv6));

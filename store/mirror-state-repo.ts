@@ -14,6 +14,7 @@ export interface MirrorState {
   state: MirrorStateName;
   stateSinceMs: number | null;
   consecutiveFailures: number;
+  /** Has it ever answered with content (matching or not)? A 404, 410 or 451 is a takedown only then. */
   everUp: boolean;
   etag: string | null;
   lastModified: string | null;

@@ -54,13 +54,26 @@ export interface SeriesRequestOptions {
 
 /** Validates and resolves; every error is `invalid_request` with a message naming the field. */
 export function resolveSeriesRequest(input: SeriesRequestInput, options: SeriesRequestOptions = {}): RangeQuery {
-  const nowMs = options.nowMs ?? Date.now();
   const name = options.fieldName ?? ((field: SeriesField) => field);
-  const asRequestError = { errorCode: 'invalid_request' } as const;
-
   if (!isSwarmMetric(input.metric)) {
     throw new SwarmscopeError('invalid_request', `${name('metric')}: "${input.metric}" is not a metric; valid metrics: ${SWARM_METRICS.join(', ')}`);
   }
+  const window = resolveSeriesWindow(input, options);
+  return { infohash: parseInfohash(input.infohash), metric: input.metric, ...window };
+}
+
+export interface SeriesWindow {
+  agg: Aggregation;
+  fromMs: number;
+  toMs: number;
+  stepMs: number;
+}
+
+/** The window, step and aggregation of any series request (swarm or mirror): the same spellings and limits for both. */
+export function resolveSeriesWindow(input: Pick<SeriesRequestInput, 'from' | 'to' | 'step' | 'agg'>, options: SeriesRequestOptions = {}): SeriesWindow {
+  const nowMs = options.nowMs ?? Date.now();
+  const name = options.fieldName ?? ((field: SeriesField) => field);
+  const asRequestError = { errorCode: 'invalid_request' } as const;
   const agg = input.agg ?? 'avg';
   if (!isAggregation(agg)) {
     throw new SwarmscopeError('invalid_request', `${name('agg')}: "${agg}" is not an aggregation; use one of ${AGGREGATIONS.join(', ')}`);
@@ -70,7 +83,7 @@ export function resolveSeriesRequest(input: SeriesRequestInput, options: SeriesR
   if (fromMs > toMs) {
     throw new SwarmscopeError('invalid_request', `${name('from')} (${iso(fromMs)}) is after ${name('to')} (${iso(toMs)}): swap them`);
   }
-  const base = { infohash: parseInfohash(input.infohash), metric: input.metric, agg, fromMs, toMs };
+  const base = { agg, fromMs, toMs };
   if (input.step === undefined) return { ...base, stepMs: defaultStepMs(toMs - fromMs + 1) };
 
   const stepMs = parseDurationMs(input.step, name('step'), { ...asRequestError, bareUnit: 's' });

@@ -19,6 +19,7 @@ export const SWARM_METRICS = [
   'tracker_completed',
   'probe_seeders',
   'probe_leechers',
+  'probe_unreachable',
   'new_peers',
   'unique_peers',
   'countries',
@@ -108,13 +109,21 @@ export interface SketchSample {
   sketch: Buffer;
 }
 
-/** Tagged series and sketches: implemented by both stores (issue 4). */
+/**
+ * Tagged series and sketches: implemented by both stores (issue 4; store/README.md), checked by
+ * tests/store/detail-store-contract.ts. Same rules as the `swarm` samples: idempotent writes, a
+ * null never erases a measured value, buckets at multiples of the step, all-or-nothing validation.
+ */
 export interface DetailStore {
   writeTagged(samples: readonly TaggedSample[]): Promise<void>;
-  /** One series per tag value. */
+  /** One series per tag value (tags without a measured point in range are absent), tags in order. */
   queryTagged(query: TaggedQuery): Promise<Map<string, SeriesPoint[]>>;
+  /** Serialized core/hyperloglog.ts sketches; the same (infohash, atMs) written twice keeps one. */
   writeSketches(samples: readonly SketchSample[]): Promise<void>;
-  /** The merge of every sketch of a torrent in [fromMs, toMs]; null when there is none. */
+  /**
+   * The union of every sketch of a torrent in [fromMs, toMs] (inclusive), serialized; null when
+   * there is none. Past the raw retention an edge day counts whole (store/sketch-days.ts).
+   */
   mergedSketch(infohash: string, fromMs: number, toMs: number): Promise<Buffer | null>;
 }
 
@@ -129,6 +138,8 @@ export interface WatchedTorrent {
   trackers: string[];
   webSeeds: string[];
   files: { path: string; length: number }[];
+  /** BEP 3 `piece length`, from a .torrent file or ut_metadata (BEP 9); absent while unknown. */
+  pieceLengthBytes?: number | null;
   addedAtMs: number;
   /** Free-form tags given when the torrent was added (e.g. "llama", "leak"). */
   tags?: string[];
@@ -145,6 +156,7 @@ export interface NewWatchedTorrent {
   trackers?: string[];
   webSeeds?: string[];
   files?: { path: string; length: number }[];
+  pieceLengthBytes?: number | null;
   tags?: string[];
   /** The exact bencoded `info` dictionary when known (a .torrent file): the registry keeps it in store/torrent-info.ts for the mirror verifier. */
   infoDictionary?: Buffer;

@@ -11,6 +11,7 @@ export const OPTIONAL_ROUTES = {
   compare: '/api/v1/compare',
   events: '/api/v1/events',
   geo: '/api/v1/torrents/:infohash/geo',
+  uniquePeers: '/api/v1/torrents/:infohash/unique-peers',
   mirrors: '/api/v1/mirrors',
   mirrorSeries: '/api/v1/mirrors/:id/series',
 } as const;

@@ -4,9 +4,11 @@
  */
 import type { Command } from 'commander';
 import { CollectorService } from '../../collector/collector-service.ts';
+import { openMirrorChecker } from '../../collector/mirrors/open-mirror-checker.ts';
 import { parseShard } from '../../collector/shard.ts';
 import type { SweepReport } from '../../collector/sweep.ts';
 import { valuesToMetricsJson } from '../../store/sample-fields.ts';
+import { emitDomainEvent } from '../../store/state/domain-events.ts';
 import { addGlobalOptions, configFromFlags } from '../global-options.ts';
 import { cell, failCommand, printJson, printTable } from '../output.ts';
 import { importWatchlist, openRuntime } from '../runtime.ts';
@@ -59,7 +61,10 @@ export function registerCollect(program: Command): void {
       parseShard(config.shard);
       const runtime = await openRuntime(config, 'collector');
       importWatchlist(runtime);
-      const collector = await CollectorService.open(runtime.config, runtime.registry, runtime.series, runtime.log);
+      const collector = await CollectorService.open(runtime.config, runtime.registry, runtime.series, runtime.log, {
+        emitDomainEvent: (event) => emitDomainEvent(runtime.stateDb, event),
+        mirrors: openMirrorChecker(runtime.config, runtime.registry, runtime.stateDb, runtime.log),
+      });
       if (flags.once) {
         try {
           const report = await collector.sweepOnce();

@@ -13,6 +13,7 @@ export function registerSim(program: Command): void {
     .option('--max-peers <n>', 'largest swarm', '5000')
     .option('--loss <p>', 'share of datagrams lost, 0..1', '0')
     .option('--rtt-ms <ms>', 'round-trip time added to each reply', '0')
+    .option('--countries <shares>', 'place shares of the IPv4 peers in real country blocks, e.g. DE=0.3,US=0.5')
     .action(async (flags: Record<string, string>) => {
       try {
         // Loaded on demand: the collector and API never load the simulator.
@@ -25,6 +26,7 @@ export function registerSim(program: Command): void {
           maxPeers: Number(flags.maxPeers),
           loss: Number(flags.loss),
           rttMs: Number(flags.rttMs),
+          ...(flags.countries ? { countries: Object.fromEntries(flags.countries.split(',').map((pair) => pair.split('=')).map(([code, share]) => [String(code).trim().toUpperCase(), Number(share)])) } : {}),
         });
       } catch (error) {
         failCommand(error);

@@ -11,8 +11,11 @@ import { createApiMetrics, type ApiMetrics } from '../../api/metrics/api-metrics
 import type { MetricsSource } from '../../api/metrics/metrics-source.ts';
 import { startServer } from '../../api/server.ts';
 import { CollectorService } from '../../collector/collector-service.ts';
+import { openMirrorChecker } from '../../collector/mirrors/open-mirror-checker.ts';
 import { parseTorrentInput } from '../../collector/watchlist/parse-watch-input.ts';
 import { createOutboundGuard, type OutboundGuard } from '../../core/outbound-guard.ts';
+import { openMirrorSeries } from '../../store/mirror-series-open.ts';
+import { emitDomainEvent } from '../../store/state/domain-events.ts';
 import { collectorMetricsSource, meterSeriesStore } from '../collector-metrics-source.ts';
 import { addGlobalOptions, configFromFlags } from '../global-options.ts';
 import { failCommand } from '../output.ts';
@@ -40,6 +43,7 @@ async function serveApi(runtime: Runtime, parts: ServeParts): Promise<{ url: str
     metrics: parts.metrics,
     metricsSource: parts.metricsSource,
     parseTorrentInput,
+    mirrorSeries: openMirrorSeries(config, runtime.stateDb),
     logger: false,
     readiness: () => {
       const checks: Record<string, { ok: boolean; detail?: string }> = { store: { ok: true, detail: runtime.series.kind } };
@@ -69,7 +73,10 @@ async function runStart(flags: Record<string, unknown>, withCollector: boolean):
     let collector: CollectorService | undefined;
     if (withCollector) {
       importWatchlist(runtime);
-      collector = await CollectorService.open(config, runtime.registry, metered.series, runtime.log);
+      collector = await CollectorService.open(config, runtime.registry, metered.series, runtime.log, {
+        emitDomainEvent: (event) => emitDomainEvent(runtime.stateDb, event),
+        mirrors: openMirrorChecker(config, runtime.registry, runtime.stateDb, runtime.log),
+      });
     }
     alerting = startAlerting({
       stateDb: runtime.stateDb,

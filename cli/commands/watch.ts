@@ -7,7 +7,8 @@ import { addGlobalOptions, configFromFlags } from '../global-options.ts';
 import { failCommand, printJson, printTable } from '../output.ts';
 import { openRuntime, type Runtime } from '../runtime.ts';
 
-async function withRuntime(flags: Record<string, unknown>, work: (runtime: Runtime) => void | Promise<void>): Promise<void> {
+/** Opens the store for one command, runs it, closes the store; a failure exits as failCommand says. Also used by `mirror`. */
+export async function withRuntime(flags: Record<string, unknown>, work: (runtime: Runtime) => void | Promise<void>): Promise<void> {
   try {
     const runtime = await openRuntime(configFromFlags(flags));
     try {

@@ -56,7 +56,7 @@ async function guardHop(guard: OutboundGuard, url: string) {
   } catch (error) {
     if (!(error instanceof SwarmscopeError)) throw error;
     // The guard says "does not resolve" for DNS failures: those are a mirror's DNS problem, not an attack.
-    const kind = error.code === 'invalid_request' ? 'bad_redirect' : /resolve/.test(error.message) ? 'dns' : 'unsafe_target';
+    const kind = error.code === 'invalid_request' ? 'bad_redirect' : /does not resolve|resolves to no address/.test(error.message) ? 'dns' : 'unsafe_target';
     throw new MirrorRequestError(kind, error.message);
   }
 }

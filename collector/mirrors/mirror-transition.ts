@@ -27,7 +27,7 @@ interface ValidatorChange {
 }
 
 /** Validators that were known before and differ now; an absent one (null) is no evidence of change. */
-function changedValidators(previous: MirrorState, check: MirrorCheck): ValidatorChange[] {
+export function changedValidators(previous: MirrorState, check: Pick<MirrorCheck, 'etag' | 'lastModified' | 'bytes'>): ValidatorChange[] {
   const pairs: [ValidatorChange['field'], string | number | null, string | number | null][] = [
     ['etag', previous.etag, check.etag],
     ['lastModified', previous.lastModified, check.lastModified],

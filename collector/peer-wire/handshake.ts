@@ -54,6 +54,33 @@ export interface PeerSession {
   close(): void;
 }
 
+/** The BEP 10 hooks the wire calls on an extension (payload bytes, or the peer's decoded handshake). */
+type ExtensionHandler = Partial<Record<'onMessage' | 'onExtendedHandshake', (argument: unknown) => void>>;
+
+/**
+ * The wire runs extension handlers inside its stream's write path, which streamx drives from a
+ * microtask: an exception there (ut_metadata 5.0.1 throws a RangeError on a data message whose
+ * piece index lies past the declared size) would be uncaught and end the whole collector. So every
+ * handler call is caught, and the peer that caused it is dropped. Only the first BEP 10 handshake
+ * reaches the handlers: a second one with a new metadata_size would make ut_metadata start over
+ * with a buffer of that size, past the bound checked before the fetch.
+ */
+function containExtension(handler: ExtensionHandler, onFailure: () => void): void {
+  let handshakes = 0;
+  for (const method of ['onMessage', 'onExtendedHandshake'] as const) {
+    const original = handler[method]?.bind(handler);
+    if (!original) continue;
+    handler[method] = (argument: unknown) => {
+      if (method === 'onExtendedHandshake' && handshakes++ > 0) return;
+      try {
+        original(argument);
+      } catch {
+        onFailure();
+      }
+    };
+  }
+}
+
 function newPeerId(): Buffer {
   return Buffer.concat([Buffer.from(PEER_ID_PREFIX, 'latin1'), randomBytes(12)]);
 }
@@ -84,6 +111,9 @@ function createSession(socket: net.Socket, options: SessionOptions): { session: 
     wire.destroy();
     notify();
   };
+  for (const extension of [extensions.ut_metadata, extensions.ut_pex]) {
+    if (extension) containExtension(extension as ExtensionHandler, () => close(new PeerWireFailure('protocol-error')));
+  }
   socket.on('data', (chunk: Buffer) => {
     received += chunk.length;
     if (received > options.maxReceivedBytes) close(new PeerWireFailure('too-much-data'));

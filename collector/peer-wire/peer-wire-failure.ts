@@ -14,6 +14,7 @@ export const UNREACHABLE_REASONS = [
   'wrong-infohash',
   'closed-early',
   'too-much-data',
+  'protocol-error',
 ] as const;
 export type UnreachableReason = (typeof UNREACHABLE_REASONS)[number];
 
@@ -27,6 +28,7 @@ const DESCRIPTIONS: Record<UnreachableReason, string> = {
   'wrong-infohash': 'the peer answered for another infohash',
   'closed-early': 'the peer closed the connection before its pieces were known',
   'too-much-data': 'the peer sent more bytes than a probe accepts',
+  'protocol-error': 'the peer sent a message the extension could not handle',
 };
 
 export class PeerWireFailure extends Error {

@@ -85,3 +85,12 @@ function writeKeyFile(path: string, content: KeyFile): void {
   writeFileSync(temporary, `${JSON.stringify(content)}\n`, { mode: OWNER_ONLY });
   renameSync(temporary, path);
 }
+
+/** The key for any instant, read from the file once per epoch (not once per torrent). */
+export function peerHashKeyring(path: string, epochDays: number): (nowMs: number) => PeerHashKey {
+  let current: PeerHashKey | undefined;
+  return (nowMs) => {
+    if (!current || nowMs >= current.epochEndMs || nowMs < current.epochStartMs) current = loadPeerHashKey(path, epochDays, nowMs);
+    return current;
+  };
+}

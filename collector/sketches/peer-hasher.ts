@@ -26,7 +26,12 @@ export class PeerHasher {
 
   /** 32 bytes; HyperLogLog uses the first 8. */
   hash(host: string): Buffer {
-    return createHmac('sha256', this.key).update(identityBytes(host)).digest();
+    return this.hashIdentity(identityBytes(host));
+  }
+
+  /** The same from the address bytes of identityBytes (4 or 16). */
+  hashIdentity(ipBytes: Uint8Array): Buffer {
+    return createHmac('sha256', this.key).update(ipBytes).digest();
   }
 
   /** The sketch of the distinct IPs among `hosts`. */

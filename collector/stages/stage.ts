@@ -26,6 +26,12 @@ export interface TorrentMeasurement {
 
 export interface SweepStage {
   readonly name: string;
+  /**
+   * Called once per sweep with every torrent, before any is measured, and must not block: a stage
+   * can start work that batches across torrents here (the tracker stage: one UDP scrape carries up
+   * to 74 infohashes, BEP 15) and pick its results up in `measure`.
+   */
+  beginSweep?(torrents: readonly WatchedTorrent[]): void;
   measure(measurement: TorrentMeasurement): Promise<void>;
 }
 

@@ -36,7 +36,8 @@ export const SWARM_MEASUREMENT: MeasurementSchema = {
 export const SWARM_TRACKER_MEASUREMENT: MeasurementSchema = {
   name: 'swarm_tracker',
   tags: ['infohash', 'tracker'],
-  fields: gauges(['tracker_seeders', 'tracker_leechers', 'tracker_completed']),
+  // tracker_up is 0/1 (0: no answer, the other fields absent), so its hourly mean is the tracker's availability.
+  fields: gauges(['tracker_seeders', 'tracker_leechers', 'tracker_completed', 'tracker_up']),
 };
 
 /** Peers per country, top 20 countries + `other`, so series stay bounded (DESIGN.md §4). */
@@ -53,6 +54,13 @@ export const SWARM_ASN_MEASUREMENT: MeasurementSchema = {
   fields: gauges(['peers']),
 };
 
+/** Peers per BitTorrent client (the extended handshake's `v`), top N + `other`. */
+export const SWARM_CLIENT_MEASUREMENT: MeasurementSchema = {
+  name: 'swarm_client',
+  tags: ['infohash', 'client'],
+  fields: gauges(['peers']),
+};
+
 /** HTTP mirror checks; `up` is 0/1, so its hourly mean is the availability. */
 export const MIRROR_MEASUREMENT: MeasurementSchema = {
   name: 'mirror',
@@ -65,6 +73,7 @@ export const MEASUREMENTS: readonly MeasurementSchema[] = [
   SWARM_TRACKER_MEASUREMENT,
   SWARM_GEO_MEASUREMENT,
   SWARM_ASN_MEASUREMENT,
+  SWARM_CLIENT_MEASUREMENT,
   MIRROR_MEASUREMENT,
 ];
 

@@ -10,9 +10,10 @@
 import type { IPoint } from 'influx';
 import { parseInfohash } from '../../core/infohash.ts';
 import { normalizeBatch, pointLimit, timeSpan, validateQuery } from '../series-validation.ts';
-import { SWARM_METRICS, type SeriesPoint, type SeriesStore, type SwarmSample, type SwarmValues } from '../types.ts';
+import { SWARM_METRICS, type DetailStore, type SeriesPoint, type SeriesStore, type SwarmSample, type SwarmValues } from '../types.ts';
 import { backfillDownsamples, type BackfillRange } from './influx-backfill.ts';
 import { createInfluxClient, type InfluxClient } from './influx-client.ts';
+import { createInfluxDetailStore } from './influx-detail-store.ts';
 import { isBeyondRetention, type InfluxSeries } from './influx-errors.ts';
 import { LateWriteBackfill } from './influx-late-writes.ts';
 import { RAW_POLICY, SWARM_MEASUREMENT } from './influx-schema.ts';
@@ -32,7 +33,7 @@ export interface InfluxStoreOptions {
   onBackgroundError?: (error: unknown) => void;
 }
 
-export interface InfluxSeriesStore extends SeriesStore {
+export interface InfluxSeriesStore extends SeriesStore, DetailStore {
   readonly kind: 'influx';
   readonly client: InfluxClient;
   /** Creates the database, retention policies and CQs if needed; rejects with store_unavailable while unreachable. */
@@ -83,6 +84,13 @@ export function openInfluxStore(location: InfluxLocation, options: InfluxStoreOp
     kind: 'influx',
     client,
     ready,
+    // Tagged series and peer sketches (issue 4): influx-detail-store.ts.
+    ...createInfluxDetailStore({
+      client,
+      ready,
+      onWritten: (earliestMs, latestMs) => late.note(earliestMs, latestMs),
+      sweepsKeptFromMs: () => (options.retention.rawMs > 0 ? Date.now() - options.retention.rawMs : 0),
+    }),
     backfill,
     get droppedBeyondRetention() {
       return droppedBeyondRetention;

@@ -13,7 +13,8 @@ import { dirname } from 'node:path';
 import { SwarmscopeError, describeError, isSwarmscopeError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import { normalizeBatch } from '../series-validation.ts';
-import type { SeriesStore, SwarmSample } from '../types.ts';
+import { detailStoreOf } from '../detail-validation.ts';
+import type { DetailStore, SeriesStore, SwarmSample } from '../types.ts';
 import { SpoolFile } from './spool-file.ts';
 import { acquireSpoolLock, type SpoolLock } from './spool-lock.ts';
 import { encodeRecord } from './spool-record.ts';
@@ -43,7 +44,7 @@ export interface SpoolDepth {
 
 const WARN_AT_FRACTION = 0.8;
 
-export class SpoolingSeriesStore implements SeriesStore {
+export class SpoolingSeriesStore implements SeriesStore, DetailStore {
   readonly kind: SeriesStore['kind'];
   private readonly file: SpoolFile;
   private readonly lock: SpoolLock;
@@ -108,6 +109,46 @@ export class SpoolingSeriesStore implements SeriesStore {
 
   querySeries(...args: Parameters<SeriesStore['querySeries']>) {
     return this.inner.querySeries(...args);
+  }
+
+  /**
+   * Tagged series and peer sketches go straight to the store and are NOT spooled: while it is
+   * unreachable they are dropped, counted (`droppedDetails`) and logged, and the sweep goes on.
+   * unique_peers itself is a `swarm` value and is spooled; only the per-tag series and the stored
+   * sketches of the outage are missing (store/README.md).
+   */
+  droppedDetails = 0;
+
+  async writeTagged(samples: Parameters<DetailStore['writeTagged']>[0]): Promise<void> {
+    await this.passDetail(samples.length, 'tagged samples', (detail) => detail.writeTagged(samples));
+  }
+
+  async writeSketches(samples: Parameters<DetailStore['writeSketches']>[0]): Promise<void> {
+    await this.passDetail(samples.length, 'peer sketches', (detail) => detail.writeSketches(samples));
+  }
+
+  queryTagged(...args: Parameters<DetailStore['queryTagged']>) {
+    return this.detail().queryTagged(...args);
+  }
+
+  mergedSketch(...args: Parameters<DetailStore['mergedSketch']>) {
+    return this.detail().mergedSketch(...args);
+  }
+
+  private detail(): DetailStore {
+    const detail = detailStoreOf(this.inner);
+    if (!detail) throw new SwarmscopeError('internal', `the ${this.inner.kind} store has no tagged series or sketches`);
+    return detail;
+  }
+
+  private async passDetail(count: number, what: string, write: (detail: DetailStore) => Promise<void>): Promise<void> {
+    try {
+      await write(this.detail());
+    } catch (error) {
+      if (!isUnavailable(error)) throw error;
+      this.droppedDetails += count;
+      this.options.log?.warn({ err: describeError(error), dropped: count, droppedTotal: this.droppedDetails }, `store unreachable: ${what} of this sweep are dropped (only swarm samples are spooled)`);
+    }
   }
 
   /** Resolves once the spool is empty (tests; a one-shot command before it exits). */

@@ -6,7 +6,9 @@
  */
 import type Database from 'better-sqlite3';
 import { ALERT_MIGRATIONS } from './migrations-alerts.ts';
+import { DETAIL_MIGRATIONS } from './migrations-detail.ts';
 import { DHT_MIGRATIONS } from './migrations-dht.ts';
+import { METADATA_MIGRATIONS } from './migrations-metadata.ts';
 import { MIRROR_MIGRATIONS } from './migrations-mirrors.ts';
 import { ROLLUP_MIGRATIONS } from './migrations-rollups.ts';
 
@@ -90,6 +92,10 @@ export const MIGRATIONS: readonly Migration[] = [
   ...ALERT_MIGRATIONS,
   // Versions 20–29: DHT measurement series (store/sqlite/migrations-dht.ts).
   ...DHT_MIGRATIONS,
+  // Versions 30–39: tagged series and peer sketches (store/sqlite/migrations-detail.ts).
+  ...DETAIL_MIGRATIONS,
+  // Versions 50–59: torrent metadata and peer-wire probes (store/sqlite/migrations-metadata.ts).
+  ...METADATA_MIGRATIONS,
   // Versions 60–69: HTTP mirrors and torrent info dictionaries (store/sqlite/migrations-mirrors.ts).
   ...MIRROR_MIGRATIONS,
 ];

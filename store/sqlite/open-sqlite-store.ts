@@ -5,8 +5,9 @@
  */
 import Database from 'better-sqlite3';
 import { SwarmscopeError, describeError } from '../../core/errors.ts';
-import type { SeriesStore, TorrentRegistry } from '../types.ts';
+import type { DetailStore, SeriesStore, TorrentRegistry } from '../types.ts';
 import { migrate } from './migrate.ts';
+import { createSqliteDetailStore } from './sqlite-detail-store.ts';
 import { createSqliteSeriesStore } from './sqlite-series-store.ts';
 import { createSqliteTorrentRegistry } from './sqlite-torrent-registry.ts';
 import { SqliteUpkeep, type UpkeepOptions } from './sqlite-upkeep.ts';
@@ -14,7 +15,7 @@ import { SqliteUpkeep, type UpkeepOptions } from './sqlite-upkeep.ts';
 export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 
 export interface SqliteStore {
-  series: SeriesStore;
+  series: SeriesStore & DetailStore;
   registry: TorrentRegistry;
   db: Database.Database;
   /** Rollups and retention, when asked for in the options. */
@@ -56,7 +57,12 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     if (db.open) db.close();
   };
   const upkeep = options.upkeep ? new SqliteUpkeep(db, options.upkeep) : undefined;
-  const series = createSqliteSeriesStore(db, closeDatabase, { onWritten: (earliestMs) => upkeep?.noteWritten(earliestMs) });
+  const onWritten = (earliestMs: number): void => upkeep?.noteWritten(earliestMs);
+  // Tagged series and sketches (issue 4) live in the same file, beside the swarm samples.
+  const series = Object.assign(
+    createSqliteSeriesStore(db, closeDatabase, { onWritten }),
+    createSqliteDetailStore(db, { onWritten, sweepsKeptFromMs: () => upkeep?.sketchSweepsKeptFromMs() ?? 0 }),
+  );
   const registry = createSqliteTorrentRegistry(db, options.now);
   upkeep?.schedule();
   const close = async (): Promise<void> => {

@@ -17,6 +17,7 @@ interface TorrentRow {
   trackers: string;
   web_seeds: string;
   files: string;
+  piece_length_bytes: number | null;
   tags: string;
   added_at_ms: number;
   removed_at_ms: number | null;
@@ -27,12 +28,12 @@ type FileEntry = { path: string; length: number };
 export function createSqliteTorrentRegistry(db: Database.Database, now: () => number = Date.now): TorrentRegistry {
   const selectOne = db.prepare('SELECT * FROM torrents WHERE infohash = ?');
   const insert = db.prepare(`
-    INSERT INTO torrents (infohash, label, source, name, size, trackers, web_seeds, files, tags, added_at_ms, removed_at_ms)
-    VALUES (@infohash, @label, @source, @name, @size, @trackers, @web_seeds, @files, @tags, @added_at_ms, NULL)
+    INSERT INTO torrents (infohash, label, source, name, size, trackers, web_seeds, files, piece_length_bytes, tags, added_at_ms, removed_at_ms)
+    VALUES (@infohash, @label, @source, @name, @size, @trackers, @web_seeds, @files, @piece_length_bytes, @tags, @added_at_ms, NULL)
   `);
   const update = db.prepare(`
     UPDATE torrents SET label = @label, source = @source, name = @name, size = @size, trackers = @trackers,
-      web_seeds = @web_seeds, files = @files, tags = @tags, removed_at_ms = @removed_at_ms
+      web_seeds = @web_seeds, files = @files, piece_length_bytes = @piece_length_bytes, tags = @tags, removed_at_ms = @removed_at_ms
     WHERE infohash = @infohash
   `);
   const tombstone = db.prepare('UPDATE torrents SET removed_at_ms = ? WHERE infohash = ? AND removed_at_ms IS NULL');
@@ -55,6 +56,7 @@ export function createSqliteTorrentRegistry(db: Database.Database, now: () => nu
       trackers: JSON.stringify(unique(entry.trackers ?? [])),
       web_seeds: JSON.stringify(unique(entry.webSeeds ?? [])),
       files: JSON.stringify(entry.files ?? []),
+      piece_length_bytes: entry.pieceLengthBytes ?? null,
       tags: JSON.stringify(unique(entry.tags ?? [])),
       added_at_ms: now(),
     });
@@ -75,6 +77,7 @@ export function createSqliteTorrentRegistry(db: Database.Database, now: () => nu
       trackers: JSON.stringify(unique([...parseJson<string[]>(row.trackers), ...(entry.trackers ?? [])])),
       web_seeds: JSON.stringify(unique([...parseJson<string[]>(row.web_seeds), ...(entry.webSeeds ?? [])])),
       files: JSON.stringify(pick(incomingFiles, storedFiles.length > 0 ? storedFiles : null) ?? []),
+      piece_length_bytes: pick(entry.pieceLengthBytes, row.piece_length_bytes),
       tags: JSON.stringify(unique([...parseJson<string[]>(row.tags), ...(entry.tags ?? [])])),
       removed_at_ms: reactivate ? null : row.removed_at_ms,
     });
@@ -147,6 +150,8 @@ function rowToTorrent(row: TorrentRow): WatchedTorrent {
     trackers: parseJson<string[]>(row.trackers),
     webSeeds: parseJson<string[]>(row.web_seeds),
     files: parseJson<FileEntry[]>(row.files),
+    // Only when known, so entries without it read as they did before the column existed.
+    ...(row.piece_length_bytes !== null ? { pieceLengthBytes: row.piece_length_bytes } : {}),
     tags: parseJson<string[]>(row.tags),
     addedAtMs: row.added_at_ms,
     removedAtMs: row.removed_at_ms,

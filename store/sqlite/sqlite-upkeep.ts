@@ -6,6 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import { DAILY, HOURLY, ROLLUP_RESOLUTIONS, bucketStartMs, type RollupResolution } from '../downsampling.ts';
+import { createDetailUpkeep } from './sqlite-detail-upkeep.ts';
 import { createRollUp } from './sqlite-rollups.ts';
 
 export interface UpkeepOptions {
@@ -34,6 +35,8 @@ export class SqliteUpkeep {
   private readonly earliestSample;
   private readonly deleteRaw;
   private readonly deleteRollups;
+  /** Tagged series and peer sketches (sqlite-detail-upkeep.ts). */
+  private readonly detail;
   private dirtyFromMs?: number;
   private lastRunMs = -Infinity;
   private running?: Promise<UpkeepReport>;
@@ -45,6 +48,7 @@ export class SqliteUpkeep {
   ) {
     this.now = options.now ?? Date.now;
     this.rollUp = createRollUp(db);
+    this.detail = createDetailUpkeep(db);
     this.readState = db.prepare('SELECT value FROM upkeep_state WHERE name = ?').pluck();
     this.writeState = db.prepare('INSERT INTO upkeep_state (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)');
     this.earliestSample = db.prepare('SELECT min(at_ms) FROM swarm').pluck();
@@ -53,6 +57,11 @@ export class SqliteUpkeep {
       DELETE FROM swarm WHERE infohash IN (SELECT infohash FROM swarm_latest) AND at_ms < @before
         AND NOT EXISTS (SELECT 1 FROM swarm_latest AS l WHERE l.infohash = swarm.infohash AND l.at_ms = swarm.at_ms)`);
     this.deleteRollups = db.prepare('DELETE FROM swarm_rollup WHERE resolution_ms = @resolution AND bucket_ms < @before');
+  }
+
+  /** Sweep sketches before this instant may have been deleted (store/sketch-days.ts then uses day unions); 0 = none. */
+  sketchSweepsKeptFromMs(): number {
+    return this.options.rawRetentionMs > 0 ? bucketStartMs(this.now() - this.options.rawRetentionMs, DAILY.bucketMs) : 0;
   }
 
   /** A write landed: its buckets are re-rolled next time; runs now if the interval has passed. */
@@ -96,8 +105,10 @@ export class SqliteUpkeep {
     // Only what both rollups have covered may go: a raw row is never deleted before it is rolled up.
     const rolledUntilMs = Math.min(...ROLLUP_RESOLUTIONS.map((resolution) => (this.readState.get(stateName(resolution)) as number | undefined) ?? 0));
     report.deletedRawRows = this.deleteRaw.run({ before: Math.min(rawCutoffMs, rolledUntilMs) }).changes;
+    report.deletedRawRows += this.detail.deleteRaw(Math.min(rawCutoffMs, rolledUntilMs));
     for (const [resolution, keepMs] of [[HOURLY, this.options.hourlyRetentionMs], [DAILY, this.options.dailyRetentionMs]] as const) {
       if (keepMs > 0) report.deletedRollupRows += this.deleteRollups.run({ resolution: resolution.bucketMs, before: this.now() - keepMs }).changes;
+      if (keepMs > 0) report.deletedRollupRows += this.detail.deleteRollups(resolution, this.now() - keepMs);
     }
     return report;
   }
@@ -115,6 +126,7 @@ export class SqliteUpkeep {
       if (!this.db.open) return rows;
       const chunkEndMs = Math.min(chunkMs + resolution.bucketMs * BUCKETS_PER_CHUNK, toMs);
       rows += this.rollUp(resolution, chunkMs, chunkEndMs);
+      rows += this.detail.rollUp(resolution, chunkMs, chunkEndMs);
       this.writeState.run(stateName(resolution), chunkEndMs);
       await new Promise((resolve) => setImmediate(resolve));
     }

@@ -48,7 +48,7 @@ export function influxSkip(): string | false {
   return process.env.SWARMSCOPE_SKIP_INFLUX === '1' ? 'influxd is not installed and SWARMSCOPE_SKIP_INFLUX=1' : false;
 }
 
-async function freeTcpPort(): Promise<number> {
+export async function freeTcpPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
   const { port } = server.address() as { port: number };

@@ -42,7 +42,7 @@ describe('InfluxDB retention policies and continuous queries', { skip: influxSki
     assert.deepEqual(rows.filter(([name]) => name !== 'autogen'), [['raw', 30 * DAY, true], ['hourly', 365 * DAY, false], ['daily', 0, false]]);
     const [queries] = await first.client.query('SHOW CONTINUOUS QUERIES');
     const ours = queries!.series!.find((series) => series.name === 'setup')!.values!;
-    assert.equal(ours.length, 10, 'five measurements × (hourly, daily)');
+    assert.equal(ours.length, 12, 'six measurements (swarm, swarm_tracker, swarm_geo, swarm_asn, swarm_client, mirror) × (hourly, daily)');
     assert.ok(ours.every(([name]) => String(name).startsWith(CQ_PREFIX)));
     for (const [name, text] of ours) {
       // Distinct counts survive downsampling: never averaged or summed, only the last value.

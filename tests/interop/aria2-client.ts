@@ -47,6 +47,12 @@ export interface Aria2SeederOptions {
   extraArgs?: string[];
   /** How long to wait for aria2 to listen (and finish its hash check). Default 20 s. */
   readyTimeoutMs?: number;
+  /**
+   * The payload is deliberately partly wrong: aria2's hash check keeps the pieces that pass and it
+   * leeches the rest (a partial leecher, for as long as nobody has them). Readiness then waits for
+   * the end of the check instead of refusing its `Checksum error detected`.
+   */
+  partialPayload?: boolean;
 }
 
 export interface Aria2Seeder {
@@ -267,8 +273,9 @@ export async function startAria2Seeder(options: Aria2SeederOptions): Promise<Ari
       const log = await readLog();
       const dhtUp = /DHT: listening on UDP port (\d+)/.exec(log);
       const tcpUp = /BitTorrent: listening on TCP port (\d+)/.exec(log);
-      if (/Checksum error detected|Download not complete|while validating file integrity/i.test(log)) throw new Error(`aria2c: payload in ${dataDir} does not match ${target}`);
-      const verified = !seeding || /Verification finished successfully/.test(log);
+      const checkFailed = /Checksum error detected|Download not complete|while validating file integrity/i.test(log);
+      if (checkFailed && !options.partialPayload) throw new Error(`aria2c: payload in ${dataDir} does not match ${target}`);
+      const verified = !seeding || checkFailed || /Verification finished successfully/.test(log);
       if (dhtUp && tcpUp && verified) {
         if (Number(tcpUp[1]) !== listenPort || Number(dhtUp[1]) !== dhtPort) {
           throw new Error(`aria2c listens on TCP ${tcpUp[1]} / UDP ${dhtUp[1]}, not ${listenPort} / ${dhtPort}`);

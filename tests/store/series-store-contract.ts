@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isSwarmscopeError } from '../../core/errors.ts';
+import { detailStoreOf } from '../../store/detail-validation.ts';
 import type { Aggregation, RangeQuery, SeriesStore, SwarmSample } from '../../store/types.ts';
+import { runDetailStoreContract } from './detail-store-contract.ts';
 
 export type MakeSeriesStore = () => Promise<SeriesStore> | SeriesStore;
 
@@ -55,6 +57,13 @@ async function rejectsWith(promise: Promise<unknown>, code: string): Promise<voi
 }
 
 export function runSeriesStoreContract(name: string, makeStore: MakeSeriesStore): void {
+  // Tagged series and sketches (issue 4): the same cases for every store that has them.
+  runDetailStoreContract(name, async () => {
+    const store = await makeStore();
+    const detail = detailStoreOf(store);
+    if (!detail) throw new Error(`the ${name} store has no DetailStore methods`);
+    return detail;
+  });
   describe(`SeriesStore contract: ${name}`, () => {
     describe('with the hand-computed fixture', () => {
       let store: SeriesStore;

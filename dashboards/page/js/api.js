@@ -67,6 +67,7 @@ export const api = {
   series: (infohash, params, options) => getJson(`/api/v1/torrents/${infohash}/series`, params, options),
   compare: (params, options) => getJson('/api/v1/compare', params, options),
   geo: (infohash, params, options) => getJson(`/api/v1/torrents/${infohash}/geo`, params, options),
+  uniquePeers: (infohash, params, options) => getJson(`/api/v1/torrents/${infohash}/unique-peers`, params, options),
   events: (params, options) => getJson('/api/v1/events', params, options),
   mirrors: (params, options) => getJson('/api/v1/mirrors', params, options),
   mirrorSeries: (id, params, options) => getJson(`/api/v1/mirrors/${encodeURIComponent(id)}/series`, params, options),

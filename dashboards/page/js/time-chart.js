@@ -24,9 +24,14 @@ function options(spec, width, markers) {
   return {
     width,
     height: HEIGHT,
-    scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1] } },
+    scales: {
+      // The axis spans the range asked for, not just the data: a torrent sampled for two hours of a
+      // 7-day range shows as two hours at the right, which is what happened.
+      x: { time: true, range: (_u, min, max) => (spec.range ? [spec.range.fromMs / 1000, spec.range.toMs / 1000] : [min, max]) },
+      y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1] },
+    },
     axes: [
-      { stroke: '#333', grid: { stroke: '#e4e4e4' }, ticks: { stroke: '#bbb' } },
+      { stroke: '#333', grid: { stroke: '#e4e4e4' }, ticks: { stroke: '#bbb' }, space: 70 },
       { label: spec.yLabel, labelSize: 22, size: 64, stroke: '#333', grid: { stroke: '#e4e4e4' }, values: (_u, ticks) => ticks.map(formatValue) },
     ],
     series: [
@@ -69,7 +74,8 @@ function summary(spec) {
 
 /**
  * Draws `spec` into `slot` (an element this chart owns). spec: { id, title, caption?, yLabel,
- * series: [{ label, what, colour, dash }], data: aligned uPlot columns, events: [{ atMs, type, text }], emptyText? }
+ * series: [{ label, what, colour, dash }], data: aligned uPlot columns, events: [{ atMs, type, text }],
+ * range?: { fromMs, toMs } (the time axis), emptyText? }
  */
 export function renderTimeChart(slot, spec) {
   const hasData = spec.data.slice(1).some((column) => countValues(column) > 0);

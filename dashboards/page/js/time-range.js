@@ -2,15 +2,15 @@
  * The range picker's model: presets (24 h, 7 d, 30 d, all) and custom ranges, resolved to absolute
  * times and a step. The step is the smallest of the API's "nice" widths (store/series-request.ts)
  * that gives at most ~300 points: about 3 px per point on a wide chart, so a line keeps its shape
- * without sending detail nobody can see. With 15-minute sweeps, 24 h gets 5-minute buckets (every
- * sweep), 7 d 30 minutes, 30 d 3 hours.
+ * without sending detail nobody can see: 24 h gets 5-minute buckets (every 15-minute sweep), 7 d
+ * hourly, 30 d 3-hourly.
  */
 export const TARGET_POINTS = 300;
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-/** "All" of a torrent that has been watched for minutes (the demo) still spans this much. */
-const MIN_SPAN_MS = 10 * MINUTE;
+/** "All" of a torrent that has been watched for seconds (the demo) still spans this much. */
+const MIN_SPAN_MS = 2 * MINUTE;
 
 export const PRESETS = [
   { id: '24h', label: '24 h', spanMs: DAY },

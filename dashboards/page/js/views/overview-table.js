@@ -15,7 +15,7 @@ export const COLUMNS = [
   { key: 'torrent', label: 'Torrent' },
   { key: 'dht', label: 'DHT peers', numeric: true },
   { key: 'bep33', label: 'BEP 33 estimate', numeric: true },
-  { key: 'trackers', label: 'Trackers (seeders / leechers)', numeric: true },
+  { key: 'trackers', label: h('abbr', { title: 'seeders / leechers from tracker scrapes' }, 'Trackers S / L'), numeric: true },
   { key: 'unique', label: 'Unique peers', numeric: true },
   { key: 'trend', label: 'DHT peers, 7 days' },
   { key: 'growth24', label: '24 h growth', numeric: true },
@@ -70,7 +70,7 @@ export function fillTrends(tbody, columnsByInfohash) {
     const trend = row.querySelector('[data-cell="trend"]');
     if (!trend) continue;
     const points = columnsByInfohash.get(row.dataset.infohash) ?? [];
-    trend.replaceChildren(sparkline(points, { label: 'DHT peers over 7 days' }));
+    trend.replaceChildren(sparkline(points, { label: 'DHT peers over the last 7 days' }));
     growthCell(row.querySelector('[data-cell="growth24"]'), growthOver(points, DAY), '24 h');
     growthCell(row.querySelector('[data-cell="growth7"]'), growthOver(points, 7 * DAY), '7 d');
   }

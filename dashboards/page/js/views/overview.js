@@ -1,22 +1,24 @@
 /**
  * Overview: every watched torrent with its latest counts, a 7-day sparkline and its 24 h / 7 d
- * growth. Usable at 1,000 torrents and more: the watchlist arrives in pages of 1,000 (one request up
- * to that size), filtering and sorting happen in the browser, only 20 rows are drawn at a time, and
+ * growth. Usable at 1,000 torrents and more: the watchlist arrives in one request per 1,000 torrents, filtering and sorting happen in the browser, only 20 rows are drawn at a time, and
  * the trends of those 20 come from one batched /compare request (its limit is 20 torrents).
  */
-import { api, csvUrl, apiUrl } from '../api.js';
+import { api, csvUrl } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
 import { formatCount, torrentTitle } from '../format.js';
 import { columnsOf } from '../growth.js';
 import { routeHash } from '../router.js';
+import { stepSecondsFor } from '../time-range.js';
 import { errorNotice, loading, notice } from '../states.js';
+import { loadWatchlist } from '../watchlist.js';
 import { COLUMNS, failTrends, fillTrends, torrentRow } from './overview-table.js';
 
 export const PAGE_SIZE = 20;
-const LIST_PAGE = 1000;
 const TREND_WINDOW_MS = 7 * 86_400_000;
-/** Two buckets more than 7 days, so the 7-day growth has a baseline at or before its cutoff. */
+/** Two hours more than 7 days, so the 7-day growth has a baseline at or before its cutoff. */
 const TREND_FETCH_MS = TREND_WINDOW_MS + 2 * 3_600_000;
+/** Points per sparkline: hourly over a week; torrents watched for less get finer buckets. */
+const TREND_POINTS = 170;
 
 const SORTS = {
   dht: { label: 'DHT peers (most first)', compare: (a, b) => (b.latest?.dhtPeers ?? -1) - (a.latest?.dhtPeers ?? -1) },
@@ -24,17 +26,6 @@ const SORTS = {
   name: { label: 'Name (A–Z)', compare: (a, b) => torrentTitle(a).localeCompare(torrentTitle(b)) },
   added: { label: 'Recently added', compare: (a, b) => Date.parse(b.addedAt) - Date.parse(a.addedAt) },
 };
-
-async function loadWatchlist(signal) {
-  const first = await api.torrents({ offset: 0, limit: LIST_PAGE }, { signal });
-  const torrents = [...first.torrents];
-  while (torrents.length < first.total) {
-    const next = await api.torrents({ offset: torrents.length, limit: LIST_PAGE }, { signal });
-    if (next.torrents.length === 0) break;
-    torrents.push(...next.torrents);
-  }
-  return torrents;
-}
 
 function matches(torrent, filter) {
   if (!filter) return true;
@@ -111,13 +102,24 @@ export function renderOverview(main, { params, signal }) {
     const infohash = rows.filter((torrent) => torrent.latest).map((torrent) => torrent.infohash);
     if (infohash.length === 0) return null;
     const toMs = Date.now();
-    return { infohash, metric: 'dht_peers', from: new Date(toMs - TREND_FETCH_MS).toISOString(), to: new Date(toMs).toISOString(), step: '1h' };
+    // Rows watched for less than a week (the demo: minutes) get a window that fits them, or their
+    // trend would be one hourly dot; a week-old baseline is then absent and growth says so.
+    const watchedMs = toMs - Math.min(...rows.map((torrent) => Date.parse(torrent.addedAt)));
+    const windowMs = Math.min(Math.max(watchedMs, 10 * 60_000), TREND_FETCH_MS);
+    const step = `${stepSecondsFor(windowMs, TREND_POINTS)}s`;
+    return { infohash, metric: 'dht_peers', from: new Date(toMs - windowMs).toISOString(), to: new Date(toMs).toISOString(), step };
   }
 
   let trendRequest = 0;
-  async function loadTrends(tbody, query) {
-    if (!query) return;
+  let trendTimer;
+  // Typing in the filter redraws the table per keystroke; only the page the typing ends on is fetched.
+  function loadTrends(tbody, query) {
+    clearTimeout(trendTimer);
     const request = ++trendRequest;
+    if (query) trendTimer = setTimeout(() => fetchTrends(tbody, query, request), 150);
+  }
+
+  async function fetchTrends(tbody, query, request) {
     try {
       const answer = await api.compare(query, { signal });
       if (request === trendRequest) fillTrends(tbody, columnsOf(answer));
@@ -132,6 +134,3 @@ export function renderOverview(main, { params, signal }) {
       if (error.name !== 'AbortError') replaceChildren(body, errorNotice(error, 'The watchlist'));
     });
 }
-
-/** For the overview link in other views. */
-export const overviewUrl = () => apiUrl('#/');

@@ -1,0 +1,30 @@
+/** The sim's opt-in country placement: every placed peer is in its country, and swarms without the option are unchanged. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { countryOfAddress, countryPlacement } from '../../sim/country-blocks.ts';
+import { seedTorrents } from '../../sim/seeded-torrents.ts';
+import { resolveSimOptions } from '../../sim/sim-options.ts';
+
+test('placed peers are in their country by the database; the rest of the swarm and other seeds are untouched', () => {
+  const shares = { NL: 0.25, BR: 0.25, KE: 0.1 };
+  const [placed] = seedTorrents(resolveSimOptions({ torrents: 1, seed: 9, minPeers: 500, maxPeers: 500, countries: shares }));
+  const countryAt = countryPlacement(shares, 500);
+  const ips = new Set<string>();
+  for (let index = 0; index < placed!.peers.count; index++) {
+    const { host } = placed!.peers.addressAt(index);
+    ips.add(host);
+    const wanted = countryAt(index);
+    if (wanted) assert.equal(countryOfAddress(host), wanted, `peer ${index}`);
+  }
+  assert.equal(ips.size, 500, 'distinct addresses');
+  // Without the option the swarm is the one this seed always gave (the option draws from the list's stream only when set).
+  const [plain] = seedTorrents(resolveSimOptions({ torrents: 1, seed: 9, minPeers: 500, maxPeers: 500 }));
+  const [again] = seedTorrents(resolveSimOptions({ torrents: 1, seed: 9, minPeers: 500, maxPeers: 500, countries: undefined }));
+  assert.deepEqual(again!.peers.compact, plain!.peers.compact);
+  assert.equal(placed!.infohash, plain!.infohash);
+});
+
+test('refuses country shares that are not ISO codes or add up to more than 1', () => {
+  assert.throws(() => resolveSimOptions({ countries: { Germany: 0.5 } }), /not an ISO 3166-1 alpha-2 code/);
+  assert.throws(() => resolveSimOptions({ countries: { DE: 0.7, US: 0.6 } }), /add up to 1.3/);
+});
