@@ -110,7 +110,7 @@ export interface SketchSample {
 }
 
 /**
- * Tagged series and sketches: implemented by both stores (issue 4; store/README.md), checked by
+ * Tagged series and sketches: implemented by both stores (issue 4; docs/stores.md), checked by
  * tests/store/detail-store-contract.ts. Same rules as the `swarm` samples: idempotent writes, a
  * null never erases a measured value, buckets at multiples of the step, all-or-nothing validation.
  */

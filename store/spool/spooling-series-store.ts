@@ -115,7 +115,7 @@ export class SpoolingSeriesStore implements SeriesStore, DetailStore {
    * Tagged series and peer sketches go straight to the store and are NOT spooled: while it is
    * unreachable they are dropped, counted (`droppedDetails`) and logged, and the sweep goes on.
    * unique_peers itself is a `swarm` value and is spooled; only the per-tag series and the stored
-   * sketches of the outage are missing (store/README.md).
+   * sketches of the outage are missing (docs/stores.md).
    */
   droppedDetails = 0;
 

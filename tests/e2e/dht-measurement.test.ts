@@ -8,7 +8,8 @@ import { test, type TestContext } from 'node:test';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { bareWatchedTorrent } from '../../collector/watchlist/bare-watched-torrent.ts';
-import { DhtClient, type DhtClientOptions } from '../../collector/dht/dht-client.ts';
+import type { DhtClientOptions } from '../../collector/dht/dht-client.ts';
+import { loopbackDhtClient } from '../helpers/loopback-dht-client.ts';
 import { PeerMemory } from '../../collector/peer-memory.ts';
 import { defaultStages } from '../../collector/stages/default-stages.ts';
 import { runSweep, type SweepReport } from '../../collector/sweep.ts';
@@ -21,22 +22,8 @@ function watched(torrents: { infohash: string }[]): WatchedTorrent[] {
 }
 
 async function collector(t: TestContext, bootstrap: string[], overrides: Partial<DhtClientOptions> = {}) {
-  const dht = await DhtClient.open({
-    bindHost: '127.0.0.1',
-    bindHost6: '::1',
-    port: 0,
-    bootstrap,
-    bootstrapTimeoutMs: 10_000,
-    allowPrivateAddresses: true,
-    // Hostile nodes name contacts anywhere: every query stays on this machine.
-    loopbackOnly: true,
-    queryTimeoutMs: 1000,
-    maxQueriesPerIpPer10s: 100_000,
-    lookup: { harvest: { missProbability: 0.001, maxQueriesPerNode: 400, maxQueries: 4000, perNodeGapMs: 0 } },
-    ...overrides,
-  });
-  t.after(() => dht.close());
-  await dht.bootstrap();
+  // Hostile nodes name contacts anywhere: the helper keeps every query on this machine.
+  const dht = await loopbackDhtClient(t, bootstrap, { bindHost6: '::1', ...overrides });
   const store = openSqliteStore(':memory:');
   t.after(() => store.close());
   const peerMemory = new PeerMemory();
