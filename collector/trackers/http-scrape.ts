@@ -5,16 +5,16 @@
  * approved address only; one deadline covers connect to last byte, the body is cut off past
  * `maxBytes`, and redirects are not followed (a tracker has no reason to redirect a scrape).
  */
-import http from 'node:http';
-import https from 'node:https';
 import { SwarmscopeError, describeError } from '../../core/errors.ts';
-import { pinnedLookup, type CheckedTarget } from '../../core/outbound-guard.ts';
+import type { CheckedTarget } from '../../core/outbound-guard.ts';
+import { requestHop } from '../mirrors/mirror-request.ts';
 import { decodeBencode, isBytes, isDict, type BencodeValue } from '../../protocol/bencode.ts';
 import type { ScrapeCounts } from './udp-tracker-messages.ts';
 
 /** ~80 bytes per torrent in a reply; 1 MiB is far more than any batch needs, and bounds a hostile one. */
 export const MAX_SCRAPE_REPLY_BYTES = 1024 * 1024;
-const USER_AGENT = 'swarmscope/0.1 (tracker scrape)';
+/** A scrape reply has a few short headers; a tracker sending more is cut off. */
+const MAX_HEADER_BYTES = 16 * 1024;
 
 export function scrapeRequestUrl(scrapeUrl: URL, infohashes: readonly string[]): URL {
   const url = new URL(scrapeUrl.href);
@@ -49,34 +49,16 @@ export async function httpScrape(target: CheckedTarget, infohashes: readonly str
   return counts;
 }
 
-function fetchBounded(target: CheckedTarget, url: URL, timeoutMs: number): Promise<Buffer> {
-  const transport = url.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const settle = (error: Error | undefined, body?: Buffer): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      request.destroy();
-      if (error) reject(error);
-      else resolve(body!);
-    };
-    const request = transport.get(url, { lookup: pinnedLookup(target), agent: false, headers: { 'user-agent': USER_AGENT, accept: 'text/plain, */*' } }, (response) => {
-      if (response.statusCode !== 200) {
-        settle(new SwarmscopeError('internal', `HTTP ${response.statusCode ?? '?'}`));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let bytes = 0;
-      response.on('data', (chunk: Buffer) => {
-        bytes += chunk.length;
-        if (bytes > MAX_SCRAPE_REPLY_BYTES) settle(new SwarmscopeError('internal', `the scrape reply is over ${MAX_SCRAPE_REPLY_BYTES} bytes`));
-        else chunks.push(chunk);
-      });
-      response.on('end', () => settle(undefined, Buffer.concat(chunks)));
-      response.on('error', (error) => settle(error));
-    });
-    const timer = setTimeout(() => settle(new SwarmscopeError('internal', `no answer within ${timeoutMs} ms`)), timeoutMs);
-    request.on('error', (error: NodeJS.ErrnoException) => settle(new SwarmscopeError('internal', error.code ? `${error.code}: ${error.message}` : describeError(error))));
-  });
+/** One GET through the mirrors' bounded request (pinned address, hard body cap, one deadline). */
+async function fetchBounded(target: CheckedTarget, url: URL, timeoutMs: number): Promise<Buffer> {
+  let response;
+  try {
+    response = await requestHop({ ...target, url }, { method: 'GET', maxBodyBytes: MAX_SCRAPE_REPLY_BYTES, deadlineMs: Date.now() + timeoutMs, maxHeaderBytes: MAX_HEADER_BYTES });
+  } catch (error) {
+    const message = describeError(error);
+    throw new SwarmscopeError('internal', /within \d+ ms/.test(message) ? `no answer within ${timeoutMs} ms` : message);
+  }
+  if (response.status !== 200) throw new SwarmscopeError('internal', `HTTP ${response.status}`);
+  if (response.overflowed) throw new SwarmscopeError('internal', `the scrape reply is over ${MAX_SCRAPE_REPLY_BYTES} bytes`);
+  return response.body;
 }
