@@ -64,8 +64,38 @@ for (const [ranges, family] of [[V4_SPECIAL, 'ipv4'], [V6_SPECIAL, 'ipv6']] as c
 /** True for an address that cannot be a public peer: private, loopback, documentation, multicast… */
 export function isBogonAddress(host: string): boolean {
   if (net.isIPv4(host)) return blockList.check(host, 'ipv4');
-  if (net.isIPv6(host)) return blockList.check(host, 'ipv6');
+  if (net.isIPv6(host)) {
+    const embedded = embeddedIpv4(host);
+    return embedded ? blockList.check(embedded, 'ipv4') : blockList.check(host, 'ipv6');
+  }
   return true;
+}
+
+/**
+ * The IPv4 address a NAT64 (64:ff9b::/96, RFC 6052) or 6to4 (2002::/16, RFC 3056) address carries:
+ * a packet to it reaches that IPv4 host, so it is judged as that host.
+ */
+export function embeddedIpv4(address: string): string | undefined {
+  if (!net.isIPv6(address)) return undefined;
+  const lower = address.toLowerCase();
+  if (!lower.startsWith('64:ff9b:') && !lower.startsWith('2002:')) return undefined;
+  // The WHATWG serializer writes IPv6 as hex groups only (no dotted tail), which expandIpv6 expects.
+  const groups = expandIpv6(new URL(`http://[${address}]/`).hostname.slice(1, -1));
+  if (groups[0] === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((group) => group === 0)) return ipv4From(groups[6]!, groups[7]!);
+  if (groups[0] === 0x2002) return ipv4From(groups[1]!, groups[2]!);
+  return undefined;
+}
+
+function expandIpv6(address: string): number[] {
+  const [head = '', tail = ''] = address.split('::');
+  const parse = (part: string): number[] => (part === '' ? [] : part.split(':').map((group) => Number.parseInt(group, 16)));
+  const left = parse(head);
+  const right = address.includes('::') ? parse(tail) : [];
+  return [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+}
+
+function ipv4From(high: number, low: number): string {
+  return `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`;
 }
 
 /**

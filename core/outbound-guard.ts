@@ -12,7 +12,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupFunction } from 'node:net';
 import net from 'node:net';
-import { classifyAddress, type AddressClass } from './address-class.ts';
+import { classifyAddress, embeddedIpv4, type AddressClass } from './address-class.ts';
 import { SwarmscopeError, describeError } from './errors.ts';
 
 export interface ResolvedAddress {
@@ -73,26 +73,6 @@ export function targetAddressClass(address: string): AddressClass {
   return classifyAddress(embedded ?? address);
 }
 
-function embeddedIpv4(address: string): string | undefined {
-  if (!net.isIPv6(address)) return undefined;
-  // The WHATWG serializer writes IPv6 as hex groups only (no dotted tail), which expandIpv6 expects.
-  const groups = expandIpv6(new URL(`http://[${address}]/`).hostname.slice(1, -1));
-  if (groups[0] === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((group) => group === 0)) return ipv4From(groups[6]!, groups[7]!);
-  if (groups[0] === 0x2002) return ipv4From(groups[1]!, groups[2]!);
-  return undefined;
-}
-
-function expandIpv6(address: string): number[] {
-  const [head = '', tail = ''] = address.split('::');
-  const parse = (part: string): number[] => (part === '' ? [] : part.split(':').map((group) => Number.parseInt(group, 16)));
-  const left = parse(head);
-  const right = address.includes('::') ? parse(tail) : [];
-  return [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
-}
-
-function ipv4From(high: number, low: number): string {
-  return `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`;
-}
 
 export function createOutboundGuard(options: OutboundGuardOptions = {}): OutboundGuard {
   const allowList = parseCidrList(options.allowPrivateTargets ?? []);

@@ -44,7 +44,10 @@ export default rootPlugin<{ apiTokens: readonly string[]; protectReads?: boolean
   const protectedReadPrefix = options.protectReads ? (options.apiPrefix ?? '/api/') : undefined;
 
   app.addHook('onRequest', async (request) => {
-    if (READ_METHODS.has(request.method) && !(protectedReadPrefix && request.url.startsWith(protectedReadPrefix))) return;
+    // Judge reads by the route the router matched, not the raw URL: `/%61pi/v1/…` decodes to
+    // `/api/v1/…` and must not slip past the prefix test. Unmatched URLs are checked as written.
+    const path = request.routeOptions.url ?? decodeURIComponentSafe(request.url);
+    if (READ_METHODS.has(request.method) && !(protectedReadPrefix && path.startsWith(protectedReadPrefix))) return;
     if (tokenDigests.length === 0) {
       const what = READ_METHODS.has(request.method) ? 'reads are protected (protectReads) but' : 'writes are disabled because';
       throw new SwarmscopeError(
@@ -62,3 +65,11 @@ export default rootPlugin<{ apiTokens: readonly string[]; protectReads?: boolean
     }
   });
 });
+
+function decodeURIComponentSafe(url: string): string {
+  try {
+    return decodeURIComponent(url);
+  } catch {
+    return url;
+  }
+}

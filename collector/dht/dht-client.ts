@@ -42,10 +42,14 @@ interface Family {
   knownNodes: KnownNodes;
   joined?: BootstrapReport;
   problem?: string;
+  /** A rejoin in progress, shared by every lookup that finds the family without known nodes. */
+  rejoining?: Promise<void>;
 }
 
 export interface DualLookupResult extends Omit<LookupResult, 'closest'> {
   closest: { socket: KrpcSocket; contact: NodeContact; token?: Buffer }[];
+  /** The families whose lookup reached at least one node: only their counts are measurements. */
+  measuredFamilies: (4 | 6)[];
 }
 
 export class DhtClient {
@@ -138,13 +142,29 @@ export class DhtClient {
     return this.families.filter((family) => !family.joined && family.problem).map((family) => `IPv${family.family}: ${family.problem}`);
   }
 
-  /** One lookup per joined family, merged: IPv4 values come from the IPv4 DHT, IPv6 values from the IPv6 DHT. */
+  /**
+   * Every known node of a family failed since it joined (churn, or a hostile router): join again,
+   * once for all the lookups that notice it; a family whose rejoin fails stops measuring (its
+   * counts become null) until the next bootstrap, instead of re-bootstrapping on every lookup.
+   */
+  private rejoin(family: Family): Promise<void> {
+    family.rejoining ??= this.join(family).finally(() => {
+      if (family.problem) family.joined = undefined;
+      family.rejoining = undefined;
+    });
+    return family.rejoining;
+  }
+
+  /**
+   * One lookup per joined family, merged: IPv4 values come from the IPv4 DHT, IPv6 values from the
+   * IPv6 DHT. A family that fails or reaches no node is left out (its counts are not measured),
+   * and if no family reached a node the lookup fails: "no node answered" is not "no peers".
+   */
   async lookup(infohash: string): Promise<DualLookupResult> {
     const options = { ...this.options.lookup, allowPrivateAddresses: this.options.allowPrivateAddresses };
+    await Promise.all(this.families.filter((family) => family.joined && family.knownNodes.size === 0).map((family) => this.rejoin(family)));
     const joined = this.families.filter((family) => family.joined);
-    // Every known node failed since the last join (churn, or a hostile router): join again first.
-    await Promise.all(joined.filter((family) => family.knownNodes.size === 0).map((family) => this.join(family)));
-    const results = await Promise.all(joined.map((family) => getPeers(family.socket, family.knownNodes, infohash, options, this.suspects).then((result) => ({ family, result }))));
+    const settled = await Promise.allSettled(joined.map((family) => getPeers(family.socket, family.knownNodes, infohash, options, this.suspects)));
     const merged: DualLookupResult = {
       infohash,
       peers: new Map(),
@@ -156,17 +176,33 @@ export class DhtClient {
       queries: 0,
       harvestQueries: 0,
       durationMs: 0,
+      measuredFamilies: [],
     };
-    for (const { family, result } of results) {
+    const problems: string[] = [];
+    settled.forEach((outcome, index) => {
+      const family = joined[index]!;
+      if (outcome.status === 'rejected') {
+        problems.push(`IPv${family.family}: ${describeError(outcome.reason)}`);
+        return;
+      }
+      const result = outcome.value;
+      merged.queries += result.queries;
+      if (result.respondedNodes === 0) {
+        problems.push(`IPv${family.family}: no node answered`);
+        return;
+      }
+      merged.measuredFamilies.push(family.family);
       for (const [key, peer] of result.peers) merged.peers.set(key, peer);
       merged.uncorroborated += result.uncorroborated;
       merged.farOrSuspectOnly += result.farOrSuspectOnly;
       merged.respondedNodes += result.respondedNodes;
       merged.queriedNodes += result.queriedNodes;
-      merged.queries += result.queries;
       merged.harvestQueries += result.harvestQueries;
       merged.durationMs = Math.max(merged.durationMs, result.durationMs);
       merged.closest.push(...result.closest.map((entry) => ({ ...entry, socket: family.socket })));
+    });
+    if (merged.measuredFamilies.length === 0) {
+      throw new SwarmscopeError('bootstrap_unreachable', `the lookup reached no DHT node (${problems.join('; ') || 'no family joined'})`);
     }
     return merged;
   }

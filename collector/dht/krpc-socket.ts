@@ -7,6 +7,7 @@
  * We announce ourselves as read-only (BEP 43, `ro: 1`): a measurement crawler should not be put in
  * other nodes' routing tables, where it would be asked to store peers it never serves.
  */
+import { randomInt } from 'node:crypto';
 import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
@@ -81,8 +82,6 @@ export class KrpcSocket extends EventEmitter {
   private readonly loopbackOnly: boolean;
   private readonly socket: dgram.Socket;
   private readonly pending = new Map<number, Pending>();
-  /** 16-bit transaction ids give 65,536 queries in flight, far more than any lookup needs. */
-  private nextTransaction = Math.floor(Math.random() * 0x10000);
   private closed = false;
 
   private constructor(socket: dgram.Socket, options: KrpcSocketOptions) {
@@ -170,12 +169,13 @@ export class KrpcSocket extends EventEmitter {
     });
   }
 
+  /** A random free 16-bit id: sequential ids would let a node predict and answer our next query. */
   private allocateTransaction(): number {
-    for (let attempt = 0; attempt < 0x10000; attempt++) {
-      this.nextTransaction = (this.nextTransaction + 1) & 0xffff;
-      if (!this.pending.has(this.nextTransaction)) return this.nextTransaction;
+    if (this.pending.size >= 0x10000) throw new SwarmscopeError('internal', 'all 65,536 KRPC transaction ids are in flight');
+    for (;;) {
+      const candidate = randomInt(0x10000);
+      if (!this.pending.has(candidate)) return candidate;
     }
-    throw new SwarmscopeError('internal', 'all 65,536 KRPC transaction ids are in flight');
   }
 
   private onMessage(datagram: Buffer, remote: dgram.RemoteInfo): void {
@@ -188,13 +188,16 @@ export class KrpcSocket extends EventEmitter {
       return;
     }
     if (message.kind === 'query') {
+      // In loopback-only mode nothing beyond this machine gets an answer (no reflection off a test).
+      if (this.loopbackOnly && !isLoopbackHost(remote.address)) return;
       this.answerQuery(message.transactionId, message.method, remote);
       return;
     }
     const transaction = message.transactionId.length === 2 ? message.transactionId.readUInt16BE(0) : -1;
     const entry = this.pending.get(transaction);
-    // A reply must come from the address the query went to; anything else is spoofed or stale.
-    if (!entry || entry.key !== addressKey({ host: remote.address, port: remote.port })) {
+    // A reply must come from the address the query went to, after it went (a query held back by the
+    // rate limit is pending but unsent); anything else is spoofed, guessed or stale.
+    if (!entry || entry.sentAtMs === 0 || entry.key !== addressKey({ host: remote.address, port: remote.port })) {
       this.counters.unexpectedDropped++;
       return;
     }

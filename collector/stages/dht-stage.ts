@@ -40,7 +40,7 @@ export class DhtStage implements SweepStage {
       if (known) known.sources.add('dht');
       else measurement.peers.set(key, { ...peer, sources: new Set(['dht']) });
     }
-    const families = this.dht.joinedFamilies;
+    const families = lookup.measuredFamilies;
     Object.assign(measurement.values, {
       dht_peers: lookup.peers.size,
       dht_peers_v4: families.includes(4) ? v4 : null,

@@ -84,6 +84,9 @@ describe('GET /api/v1/events', () => {
       assert.equal((await closed.app.inject({ url: '/api/v1/events', headers: { authorization: 'Bearer nope-nope-nope' } })).statusCode, 401);
       assert.equal((await closed.app.inject({ url: '/api/v1/events', headers: { authorization: `Bearer ${TOKEN}` } })).statusCode, 200);
       assert.equal((await closed.app.inject({ url: '/healthz' })).statusCode, 200, 'health stays open');
+      for (const disguised of ['/%61pi/v1/events', '/api/%761/torrents', '/%2561pi/v1/webhooks']) {
+        assert.notEqual((await closed.app.inject({ url: disguised })).statusCode, 200, `${disguised} must not bypass the token`);
+      }
     } finally {
       await closed.close();
     }
