@@ -57,9 +57,12 @@ export class DeliveryWorker extends PolledWork {
 
   /** One pass: claims due rows and attempts each; returns the wait until the next row is due. */
   async pass(): Promise<number | undefined> {
-    const batchSize = this.options.batchSize ?? 32;
+    // Claim no more rows than are attempted at once: a row claimed now but attempted after others
+    // could outlive its lease, be claimed by another worker, and be delivered twice.
+    const concurrency = this.options.concurrency ?? 8;
+    const batchSize = Math.min(this.options.batchSize ?? concurrency, concurrency);
     const claimed = this.options.state.outbox.claimDue(this.owner, this.now(), 2 * this.options.timeoutMs + LEASE_MARGIN_MS, batchSize);
-    await mapWithConcurrency(claimed, this.options.concurrency ?? 8, (delivery) => this.attempt(delivery));
+    await mapWithConcurrency(claimed, concurrency, (delivery) => this.attempt(delivery));
     if (claimed.length === batchSize) return 0;
     const dueAtMs = this.options.state.outbox.nextDueAtMs();
     return dueAtMs === undefined ? undefined : dueAtMs - this.now();

@@ -185,4 +185,13 @@ describe('webhook delivery worker', () => {
       await otherStore.close();
     }
   });
+
+  it('a pass claims no more rows than it attempts at once, so no lease runs out before its attempt', async () => {
+    s = await setup(() => 'hang');
+    s.fire(10);
+    await s.worker({ concurrency: 2, batchSize: 32, timeoutMs: 200 }).pass();
+    assert.equal(s.receiver.received.length, 2, 'two attempts, both at once');
+    const leased = s.state.db.prepare("SELECT count(*) AS n FROM webhook_deliveries WHERE lease_until_ms > ?").get(Date.now()) as { n: number };
+    assert.equal(leased.n, 0, 'no row left leased but unattempted');
+  });
 });
