@@ -1,4 +1,5 @@
 /** Watchlist entries as the REST API shows them: ISO 8601 times, camelCase, `latest` or null. */
+import { redactUrl } from '../core/redact-url.ts';
 import { sampleToLatestJson, type LatestSampleJson } from '../store/sample-fields.ts';
 import type { SwarmSample, WatchedTorrent } from '../store/types.ts';
 
@@ -36,7 +37,8 @@ export function torrentDetailJson(torrent: WatchedTorrent, latest: SwarmSample |
     ...torrentSummaryJson(torrent, latest),
     source: torrent.source,
     files: torrent.files,
-    trackers: torrent.trackers,
+    // Passkeys stay in the store for scraping; they are never served (core/redact-url.ts).
+    trackers: torrent.trackers.map(redactUrl),
     webSeeds: torrent.webSeeds,
   };
 }

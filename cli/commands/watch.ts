@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { parseWatchArgument } from '../../collector/watchlist/parse-watch-input.ts';
 import { SwarmscopeError } from '../../core/errors.ts';
+import { redactUrl } from '../../core/redact-url.ts';
 import { parseInfohash } from '../../core/infohash.ts';
 import { addGlobalOptions, configFromFlags } from '../global-options.ts';
 import { failCommand, printJson, printTable } from '../output.ts';
@@ -41,7 +42,8 @@ export function registerWatch(program: Command): void {
   addGlobalOptions(watch.command('ls').description('list the watchlist').option('--json', 'print JSON')).action((flags: Record<string, unknown>) =>
     withRuntime(flags, ({ registry }) => {
       const { torrents } = registry.list({ offset: 0, limit: 1_000_000 });
-      if (flags.json) printJson({ torrents, total: torrents.length });
+      // Passkeys in tracker URLs are credentials: shown redacted, as by the API (core/redact-url.ts).
+      if (flags.json) printJson({ torrents: torrents.map((torrent) => ({ ...torrent, trackers: torrent.trackers.map(redactUrl) })), total: torrents.length });
       else printTable(['INFOHASH', 'LABEL', 'SOURCE'], torrents.map((torrent) => [torrent.infohash, torrent.label ?? '', torrent.source ?? '']));
     }),
   );

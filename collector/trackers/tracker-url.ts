@@ -1,3 +1,5 @@
+import { redactUrl } from '../../core/redact-url.ts';
+
 /**
  * Tracker URLs from a magnet's `tr` or a .torrent's announce-list, sorted into what can be scraped:
  * `udp://host:port` (BEP 15) or an HTTP(S) announce URL whose scrape URL follows BEP 48 (the last
@@ -9,16 +11,11 @@ export type TrackerTarget =
   | { kind: 'http'; url: string; scrapeUrl: string | null };
 
 /**
- * The name a tracker's series is tagged with: scheme, host, port and path, without user info or
- * query string. Private trackers put passkeys in the query; a passkey must never land in the store.
+ * The name a tracker's series is tagged with: scheme, host, port and path, without user info,
+ * query string or key-like path segments (core/redact-url.ts): a passkey must never land in the store.
  */
 export function trackerTag(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
-  } catch {
-    return url.replace(/[?#].*$/, '');
-  }
+  return redactUrl(url);
 }
 
 /** BEP 48: `…/announce[suffix]?query` → `…/scrape[suffix]?query`; null when the URL has no scrape form. */
