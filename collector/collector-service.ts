@@ -150,6 +150,7 @@ export class CollectorService {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.scheduler?.stop();
     await this.mirrors?.stop();
+    await Promise.all(this.stages.map((stage) => stage.close?.()));
     await this.dht.close();
   }
 }

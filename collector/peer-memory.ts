@@ -11,10 +11,22 @@ import { createHmac, randomBytes } from 'node:crypto';
 const HASH_BYTES = 8;
 /** Per torrent; past this the oldest half is forgotten, so memory stays bounded. */
 export const MAX_REMEMBERED_PEERS_PER_TORRENT = 200_000;
+/** Across all torrents (~60 bytes each: ~120 MB); a large watchlist lowers each torrent's share. */
+export const MAX_REMEMBERED_PEERS_TOTAL = 2_000_000;
+/** A torrent's share never drops below this, however large the watchlist. */
+const MIN_REMEMBERED_PEERS_PER_TORRENT = 1_000;
 
 export class PeerMemory {
   private readonly key = randomBytes(32);
   private readonly seen = new Map<string, Set<string>>();
+  private perTorrentCap = MAX_REMEMBERED_PEERS_PER_TORRENT;
+
+  /** At the start of a sweep: forget torrents no longer watched, and share the total among the rest. */
+  retainOnly(infohashes: readonly string[]): void {
+    const watched = new Set(infohashes);
+    for (const infohash of this.seen.keys()) if (!watched.has(infohash)) this.seen.delete(infohash);
+    this.perTorrentCap = Math.max(MIN_REMEMBERED_PEERS_PER_TORRENT, Math.min(MAX_REMEMBERED_PEERS_PER_TORRENT, Math.floor(MAX_REMEMBERED_PEERS_TOTAL / Math.max(1, watched.size))));
+  }
 
   /** Records the peers of one sweep; returns how many were not seen before for this torrent. */
   recordSweep(infohash: string, peerKeys: Iterable<string>): number {
@@ -30,7 +42,7 @@ export class PeerMemory {
       set.add(hashed);
       fresh++;
     }
-    if (set.size > MAX_REMEMBERED_PEERS_PER_TORRENT) this.forgetOldestHalf(infohash, set);
+    if (set.size > this.perTorrentCap) this.forgetOldestHalf(infohash, set);
     return fresh;
   }
 

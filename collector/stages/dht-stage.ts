@@ -7,7 +7,7 @@ import type { DhtClient } from '../dht/dht-client.ts';
 import type { ScrapeResult } from '../dht/scrape.ts';
 import type { PeerMemory } from '../peer-memory.ts';
 import type { SweepStage, TorrentMeasurement } from './stage.ts';
-import type { SwarmValues } from '../../store/types.ts';
+import type { SwarmValues, WatchedTorrent } from '../../store/types.ts';
 
 /** BEP 33 series: a saturated filter gives no number, only the flag (see protocol/bep33-bloom.ts). */
 function scrapeValues(scrape: ScrapeResult): SwarmValues {
@@ -27,6 +27,10 @@ export class DhtStage implements SweepStage {
     private readonly dht: DhtClient,
     private readonly peerMemory: PeerMemory,
   ) {}
+
+  beginSweep(torrents: readonly WatchedTorrent[]): void {
+    this.peerMemory.retainOnly(torrents.map((torrent) => torrent.infohash));
+  }
 
   async measure(measurement: TorrentMeasurement): Promise<void> {
     const { infohash } = measurement.torrent;

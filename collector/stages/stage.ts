@@ -33,6 +33,8 @@ export interface SweepStage {
    */
   beginSweep?(torrents: readonly WatchedTorrent[]): void;
   measure(measurement: TorrentMeasurement): Promise<void>;
+  /** Releases what the stage holds open (sockets); called once when the collector stops. */
+  close?(): void | Promise<void>;
 }
 
 export function newMeasurement(torrent: WatchedTorrent): TorrentMeasurement {

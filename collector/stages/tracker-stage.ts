@@ -38,6 +38,10 @@ export class TrackerStage implements SweepStage {
 
   constructor(private readonly scraper: TrackerScraper) {}
 
+  close(): void {
+    this.scraper.close();
+  }
+
   beginSweep(torrents: readonly WatchedTorrent[]): void {
     const byTracker = new Map<string, string[]>();
     for (const torrent of torrents) {

@@ -7,6 +7,7 @@
  * `allowPrivateAddresses` or when listed in `allowPrivateTargets`; `loopbackOnly` (tests, sim)
  * allows nothing but loopback.
  */
+import { mapWithConcurrency } from '../../core/map-with-concurrency.ts';
 import { classifyAddress } from '../../core/address-class.ts';
 import { SwarmscopeError, describeError } from '../../core/errors.ts';
 import { createOutboundGuard, type CheckedTarget, type OutboundGuard, type ResolveAll } from '../../core/outbound-guard.ts';
@@ -36,6 +37,9 @@ export interface TrackerScraperOptions {
  * later requests are missing from `counts` (they are reported as not answered, never as zero).
  */
 export type TrackerResult = { ok: true; counts: Map<string, ScrapeCounts>; partialError?: string } | { ok: false; error: string };
+
+/** Single re-asks in flight per tracker. */
+const SINGLE_ASK_CONCURRENCY = 4;
 
 interface Batched {
   counts: Map<string, ScrapeCounts>;
@@ -111,11 +115,19 @@ export class TrackerScraper {
     // leaves those out) or read only the first info_hash: asking singly tells the two apart.
     const missing = batched.answered.filter((infohash) => !counts.has(infohash));
     const askedSingly = infohashes.length > 1 ? missing.slice(0, SINGLE_RETRIES_PER_TRACKER) : missing;
-    for (const infohash of askedSingly) {
-      const single = infohashes.length > 1 ? (await httpScrape(checked, [infohash], this.options.timeoutMs)).get(infohash) : undefined;
-      // Still missing from a tracker that answered: it knows no peers of that torrent, a measured 0.
-      counts.set(infohash, single ?? { seeders: 0, leechers: 0, completed: 0 });
-    }
+    const unanswered = new Set<string>();
+    // A few at a time, and a failed single ask loses only that torrent's answer, not the tracker's.
+    await mapWithConcurrency(askedSingly, SINGLE_ASK_CONCURRENCY, async (infohash) => {
+      try {
+        const single = infohashes.length > 1 ? (await httpScrape(checked, [infohash], this.options.timeoutMs)).get(infohash) : undefined;
+        // Still missing from a tracker that answered: it knows no peers of that torrent, a measured 0.
+        counts.set(infohash, single ?? { seeders: 0, leechers: 0, completed: 0 });
+      } catch (error) {
+        unanswered.add(infohash);
+        batched.partialError ??= describeError(error);
+      }
+    });
+    if (unanswered.size > 0) batched.answered = batched.answered.filter((infohash) => !unanswered.has(infohash));
     return batched;
   }
 

@@ -189,6 +189,9 @@ export class SpoolingSeriesStore implements SeriesStore, DetailStore {
     if (this.replaying || this.closed) return;
     this.replaying = this.replayAll().finally(() => {
       this.replaying = undefined;
+      // A write that spooled between the loop's last check and now would wait for the next write:
+      // look again.
+      if (this.file.records > 0 && !this.closed) this.startReplay();
     });
   }
 

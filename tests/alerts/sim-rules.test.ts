@@ -27,6 +27,7 @@ test('threshold and growth rules fire once when a sim swarm grows past them, not
     ...DEFAULT_CONFIG,
     bootstrap: sim.bootstrap,
     allowPrivateAddresses: true,
+    dhtLoopbackOnly: true,
     dhtBindHost: '127.0.0.1',
     dhtBindHost6: '',
     dhtNodeQueryGapMs: 0,

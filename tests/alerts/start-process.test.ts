@@ -25,7 +25,7 @@ test('start: a sweep that crosses a rule reaches the webhook receiver, and /metr
   const dir = mkdtempSync(join(tmpdir(), 'swarmscope-start-'));
   const api = await startApiProcess(
     t,
-    ['start', '--store', `sqlite:${join(dir, 'swarmscope.db')}`, '--data-dir', dir, '--watch', infohash, '--bootstrap', sim.bootstrap.join(','), '--allow-private-addresses', '--interval', '1s', '--dht-node-query-gap', '0', '--dht-bind-host', '127.0.0.1', '--dht-bind-host6', ''],
+    ['start', '--store', `sqlite:${join(dir, 'swarmscope.db')}`, '--data-dir', dir, '--watch', infohash, '--bootstrap', sim.bootstrap.join(','), '--allow-private-addresses', '--dht-loopback-only', '--interval', '1s', '--dht-node-query-gap', '0', '--dht-bind-host', '127.0.0.1', '--dht-bind-host6', ''],
     { SWARMSCOPE_API_TOKENS: TOKEN, SWARMSCOPE_ALLOW_PRIVATE_TARGETS: '127.0.0.0/8', SWARMSCOPE_ALERT_POLL_INTERVAL_MS: '60000' },
   );
   const webhook = (await (await fetch(`${api.url}/api/v1/webhooks`, { method: 'POST', headers: AUTH, body: JSON.stringify({ url: receiver.url }) })).json()) as { secret: string };

@@ -23,7 +23,7 @@ describe('collect --shard i/3 with three collectors on one InfluxDB', { skip: in
     const watchlist = join(folder, 'watchlist.json');
     writeFileSync(watchlist, JSON.stringify(sim.torrents.map((torrent) => ({ infohash: torrent.infohash, label: `sim ${torrent.peers}` }))));
     const store = influxd.storeUrl('shards');
-    const common = ['--once', '--json', '--store', store, '--watch', watchlist, '--bootstrap', sim.bootstrap.join(','), '--allow-private-addresses', '--dht-node-query-gap', '0', '--dht-query-timeout', '500'];
+    const common = ['--once', '--json', '--store', store, '--watch', watchlist, '--bootstrap', sim.bootstrap.join(','), '--allow-private-addresses', '--dht-loopback-only', '--dht-node-query-gap', '0', '--dht-query-timeout', '500'];
 
     const results = await Promise.all(
       [0, 1, 2].map((index) => runCli(['collect', ...common, '--shard', `${index}/3`, '--data-dir', join(folder, `collector-${index}`)])),

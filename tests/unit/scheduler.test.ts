@@ -51,3 +51,18 @@ test('scheduler: a failing sweep is reported and the schedule goes on; stop wait
   assert.ok(sweeps >= 2);
   assert.equal((errors[0] as Error).message, 'store down');
 });
+
+test('new-peer memory: forgets unwatched torrents and shares a global bound among the watched', async () => {
+  const { PeerMemory, MAX_REMEMBERED_PEERS_TOTAL } = await import('../../collector/peer-memory.ts');
+  const memory = new PeerMemory();
+  assert.equal(memory.recordSweep('a', ['1.1.1.1:1', '2.2.2.2:2']), 2);
+  assert.equal(memory.recordSweep('a', ['1.1.1.1:1', '3.3.3.3:3']), 1, 'one not seen before');
+  memory.retainOnly(['b']);
+  assert.equal(memory.recordSweep('a', ['1.1.1.1:1']), 1, 'a was unwatched, so forgotten');
+  // 4,000 watched torrents: each keeps at most 2,000,000 / 4,000 = 500 → the 1,000 floor.
+  memory.retainOnly(Array.from({ length: 4000 }, (_, index) => `t${index}`).concat('a'));
+  const peers = Array.from({ length: 1500 }, (_, index) => `10.0.${index >> 8}.${index & 255}:1`);
+  memory.recordSweep('a', peers);
+  assert.ok(memory.recordSweep('a', peers) > 0, 'past the share, the oldest were forgotten');
+  assert.ok(MAX_REMEMBERED_PEERS_TOTAL >= 1_000_000);
+});
