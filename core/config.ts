@@ -101,7 +101,9 @@ export const DEFAULT_CONFIG: SwarmscopeConfig = {
   dataDir: './data',
   shard: '0/1',
   spoolMaxBytes: 256 * 1024 * 1024,
-  rawRetentionMs: 30 * 86_400_000,
+  // 0 = keep raw samples: the REST API, export and the page read raw samples only (rollups feed
+  // Grafana's hourly/daily policies), so deleting raw rows would hide older history from them.
+  rawRetentionMs: 0,
   hourlyRetentionMs: 365 * 86_400_000,
   dailyRetentionMs: 0,
   upkeepIntervalMs: 10 * 60_000,
