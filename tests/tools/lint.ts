@@ -1,7 +1,7 @@
 /**
  * `npm run lint` (after `tsc --noEmit`): the house rules a type checker does not see.
  * - file names are kebab-case;
- * - no focused tests (`test.only`, `{ only: true }`) that would skip the rest;
+ * - no focused tests (the `only` method or option of node:test) that would skip the rest;
  * - no `console.log` outside cli/, bench/ and tests/ (libraries log through pino to stderr);
  * - no source file over 400 lines (one concept per file).
  */
