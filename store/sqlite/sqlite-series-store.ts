@@ -8,6 +8,7 @@ import { parseInfohash } from '../../core/infohash.ts';
 import { normalizeBatch, pointLimit, storedValue, timeSpan, validateQuery } from '../series-validation.ts';
 import { SWARM_METRICS, type Aggregation, type SeriesPoint, type SeriesStore, type SwarmMetric, type SwarmSample, type SwarmValues } from '../types.ts';
 import { asStoreUnavailable } from './sqlite-errors.ts';
+import { createRollupReader } from './rollup-range.ts';
 
 type SwarmRow = { infohash: string; at_ms: number } & Record<SwarmMetric, number | null>;
 type PointRow = { bucket_ms: number; value: number };
@@ -60,6 +61,8 @@ export function createSqliteSeriesStore(db: Database.Database, closeDatabase: ()
     WHERE l.infohash IN (SELECT value FROM json_each(?))
   `);
   const rangeStatements = new Map<string, Database.Statement>();
+  const oldestRaw = db.prepare('SELECT min(at_ms) AS oldest FROM swarm WHERE infohash = ?');
+  const readRollups = createRollupReader(db);
 
   function rangeStatement(metric: SwarmMetric, agg: Aggregation, raw: boolean): Database.Statement {
     const key = `${metric}/${raw ? 'raw' : agg}`;
@@ -97,10 +100,17 @@ export function createSqliteSeriesStore(db: Database.Database, closeDatabase: ()
     async querySeries(query) {
       const { infohash, metric, agg, fromMs, toMs, stepMs } = validateQuery(query);
       const limit = pointLimit(query) ?? -1;
+      // History older than the torrent's oldest raw sample (deleted past rawRetentionMs) comes from
+      // the rollups; the step bucket holding the oldest raw sample and later come from raw samples.
+      const oldestRawMs = (oldestRaw.get(infohash) as { oldest: number | null }).oldest;
+      const boundaryMs = oldestRawMs === null ? fromMs : stepMs > 0 ? Math.floor(oldestRawMs / stepMs) * stepMs : oldestRawMs;
+      const older = boundaryMs > fromMs && toMs >= fromMs ? readRollups({ infohash, metric, agg, fromMs, toMs: Math.min(toMs, boundaryMs - 1), stepMs }) : [];
+      const rawFromMs = Math.max(fromMs, boundaryMs);
       const statement = rangeStatement(metric, agg, stepMs === 0);
-      const parameters = stepMs === 0 ? [infohash, fromMs, toMs, limit] : [stepMs, infohash, fromMs, toMs, limit];
-      const rows = statement.all(...parameters) as PointRow[];
-      return rows.map((row): SeriesPoint => [row.bucket_ms, row.value]);
+      const parameters = stepMs === 0 ? [infohash, rawFromMs, toMs, limit] : [stepMs, infohash, rawFromMs, toMs, limit];
+      const rows = rawFromMs <= toMs ? (statement.all(...parameters) as PointRow[]) : [];
+      const points = [...older, ...rows.map((row): SeriesPoint => [row.bucket_ms, row.value])];
+      return limit >= 0 ? points.slice(0, limit) : points;
     },
 
     async close() {

@@ -117,4 +117,26 @@ describe('SQLite upkeep', () => {
       await store.close();
     }
   });
+
+  it('answers ranges older than the raw samples from the rollups, so deleting raw rows hides no history', async () => {
+    const store = openSqliteStore(':memory:', { upkeep: upkeepOptions({ rawRetentionMs: 30 * DAY }) });
+    try {
+      // One sample a day at 06:00 for 61 days, value = its day number.
+      const samples = Array.from({ length: 61 }, (_, index) => ({ infohash: A, atMs: DAY_START - (60 - index) * DAY + 6 * HOUR, values: { dht_peers: index, unique_peers: 1000 + index } }));
+      await store.series.writeSamples(samples);
+      const before = await store.series.querySeries({ infohash: A, metric: 'dht_peers', fromMs: NOW - 90 * DAY, toMs: NOW, stepMs: DAY, agg: 'avg' });
+      const report = await store.upkeep!.run();
+      assert.ok(report.deletedRawRows >= 29, `deleted ${report.deletedRawRows}`);
+      const after = await store.series.querySeries({ infohash: A, metric: 'dht_peers', fromMs: NOW - 90 * DAY, toMs: NOW, stepMs: DAY, agg: 'avg' });
+      assert.equal(before.length, 61);
+      assert.deepEqual(after, before, 'the same answer before and after the raw rows went');
+      const maxes = await store.series.querySeries({ infohash: A, metric: 'dht_peers', fromMs: NOW - 90 * DAY, toMs: NOW, stepMs: 7 * DAY, agg: 'max' });
+      assert.equal(maxes.at(-1)![1], 60);
+      const rawOnly = await store.series.querySeries({ infohash: A, metric: 'unique_peers', fromMs: NOW - 90 * DAY, toMs: NOW, stepMs: 0, agg: 'last' });
+      assert.equal(rawOnly.length, 61, 'step 0: one point per rollup bucket, then raw samples');
+      assert.deepEqual(rawOnly[0], [DAY_START - 60 * DAY + 6 * HOUR - (6 * HOUR) % HOUR, 1000]);
+    } finally {
+      await store.close();
+    }
+  });
 });
