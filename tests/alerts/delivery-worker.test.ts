@@ -141,7 +141,7 @@ describe('webhook delivery worker', () => {
     const metrics = createApiMetrics({ defaultMetrics: false });
     const started = Date.now();
     await s.worker({ timeoutMs: 200, metrics }).pass();
-    assert.ok(Date.now() - started < 2500, 'the hanging receiver did not hold the pass');
+    assert.ok(Date.now() - started < 6000, 'the hanging receiver did not hold the pass');
     assert.deepEqual([s.delivery(id!).state, s.delivery(id!).lastError], ['pending', 'no answer within 200 ms']);
     await s.worker({ timeoutMs: 200, giveUpAfterMs: 1000, now: () => Date.now() + 10_000, metrics }).pass();
     assert.equal(s.delivery(id!).state, 'failed');

@@ -61,7 +61,7 @@ describe('probePeer', () => {
     const mute = await peer({ mute: true });
     const silent = await probePeer(mute, probeOptions(torrent.infohash, { handshakeTimeoutMs: 300 }));
     assert.equal(silent.unreachable, 'handshake-timeout');
-    assert.ok(silent.durationMs >= 290 && silent.durationMs < 1500, `gave up after ${silent.durationMs} ms`);
+    assert.ok(silent.durationMs >= 290 && silent.durationMs < 5000, `gave up after ${silent.durationMs} ms`);
     const refused = await probePeer({ host: '127.0.0.1', port: await closedTcpPort() }, probeOptions(torrent.infohash));
     assert.equal(refused.unreachable, 'connect-refused');
   });

@@ -69,7 +69,7 @@ describe('a misbehaving HTTP tracker', () => {
     const startedMs = Date.now();
     const slow = await scraper.scrape(`http://127.0.0.1:${port}/slow/announce`, [H]);
     assert.ok(!slow.ok && /no answer within 300 ms/.test(slow.error), JSON.stringify(slow));
-    assert.ok(Date.now() - startedMs < 2000);
+    assert.ok(Date.now() - startedMs < 5000, "given up, not hung");
     const huge = await scraper.scrape(`http://127.0.0.1:${port}/announce`, [H]);
     assert.ok(!huge.ok && /over 1048576 bytes/.test(huge.error), JSON.stringify(huge));
     const none = await scraper.scrape(`http://127.0.0.1:${port}/tracker`, [H]);

@@ -78,5 +78,5 @@ test('scrapes over IPv6, retries once after a lost reply, and gives a silent tra
   t.after(() => silent.close());
   const startedMs = Date.now();
   await assert.rejects(client.scrape({ address: '::1', family: 6, port: silent.address().port }, [H1]), /no answer within 300 ms/);
-  assert.ok(Date.now() - startedMs < 1500);
+  assert.ok(Date.now() - startedMs < 5000, "given up, not hung");
 });
