@@ -14,45 +14,19 @@ export const METRIC_JSON_NAMES: Readonly<Record<SwarmMetric, string>> = Object.f
   SWARM_METRICS.map((metric) => [metric, metricJsonName(metric)]),
 ) as Record<SwarmMetric, string>;
 
-/** The metrics shown in a torrent's `latest` object, in display order. */
-export const LATEST_METRICS = [
-  'dht_peers',
-  'dht_peers_v4',
-  'dht_peers_v6',
-  'dht_nodes',
-  'bep33_seeders',
-  'bep33_peers',
-  'bep33_nodes',
-  'bep33_saturated',
-  'dht_uncorroborated',
-  'tracker_seeders',
-  'tracker_leechers',
-  'tracker_completed',
-  'probe_seeders',
-  'probe_leechers',
-  'new_peers',
-  'unique_peers',
-] as const satisfies readonly SwarmMetric[];
-export type LatestMetric = (typeof LATEST_METRICS)[number];
+/** Diagnostics that stay series only: not part of the `latest` object or `collect --json`. */
+const NOT_IN_LATEST = ['probe_unreachable', 'countries', 'lookup_ms'] as const;
+export type LatestMetric = Exclude<SwarmMetric, (typeof NOT_IN_LATEST)[number]>;
 
-export type LatestMetricsJson = {
-  dhtPeers: number | null;
-  dhtPeersV4: number | null;
-  dhtPeersV6: number | null;
-  dhtNodes: number | null;
-  bep33Seeders: number | null;
-  bep33Peers: number | null;
-  bep33Nodes: number | null;
-  bep33Saturated: number | null;
-  dhtUncorroborated: number | null;
-  trackerSeeders: number | null;
-  trackerLeechers: number | null;
-  trackerCompleted: number | null;
-  probeSeeders: number | null;
-  probeLeechers: number | null;
-  newPeers: number | null;
-  uniquePeers: number | null;
-};
+/** The metrics shown in a torrent's `latest` object, in SWARM_METRICS order. */
+export const LATEST_METRICS: readonly LatestMetric[] = SWARM_METRICS.filter(
+  (metric): metric is LatestMetric => !(NOT_IN_LATEST as readonly string[]).includes(metric),
+);
+
+/** `dht_peers_v4` → `dhtPeersV4`, at the type level, matching metricJsonName. */
+type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+
+export type LatestMetricsJson = { [Metric in LatestMetric as CamelCase<Metric>]: number | null };
 
 export type LatestSampleJson = { at: string } & LatestMetricsJson;
 
