@@ -73,6 +73,16 @@ export const ConfigSchema = Type.Object(
     probeTargets: Type.Union([Type.Literal('auto'), Type.Literal('loopback'), Type.Literal('any')], {
       description: 'loopback: probe only 127.0.0.0/8 and ::1; any: every usable peer; auto: loopback when dhtLoopbackOnly or allowPrivateAddresses is set (sim, demo, tests, whose peers are synthetic addresses of real networks)',
     }),
+    // Discovery and leak families (issue 11; collector/discovery/).
+    discovery: Type.Boolean({ description: '`start` and `collect` also run the discovery crawler (BEP 51 sampling and passive listening); `discover` always does' }),
+    discoveryRate: Type.Number({ exclusiveMinimum: 0, maximum: 1000, description: 'DHT queries per second the discovery crawler may send, at most (its whole budget)' }),
+    discoveryPassive: Type.Boolean({ description: 'the crawler runs a DHT node that answers queries (not read-only, BEP 43) and records the infohashes others ask it about' }),
+    discoveryQueueMax: Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'infohashes waiting for metadata, at most; past it the oldest are dropped and counted' }),
+    discoveryMetadataConcurrency: Type.Integer({ minimum: 1, maximum: 256, description: 'candidates whose peers and metadata are fetched at once' }),
+    discoveryMetadataAttempts: Type.Integer({ minimum: 1, maximum: 100, description: 'tries to find a candidate\'s metadata before it is dropped with a reason' }),
+    discoveryKeepScore: Type.Number({ minimum: 0, maximum: 1, description: 'candidates scoring below this are counted, not stored as discoveries' }),
+    autoWatchScore: Type.Number({ minimum: 0, maximum: 1, description: 'discoveries scoring at least this are added to the watchlist; 0 = never' }),
+    classifierRules: Type.String({ description: 'a JSON rules file that extends or overrides the shipped classifier rules; empty = the shipped rules only' }),
   },
   { additionalProperties: false },
 );
@@ -133,6 +143,16 @@ export const DEFAULT_CONFIG: SwarmscopeConfig = {
   probeMetadataTimeoutMs: 10_000,
   metadataMaxBytes: 10_000_000,
   probeTargets: 'auto',
+  discovery: false,
+  // Modest: the crawl of a 10-million-node DHT is slow at this pace, and that is the point (no node sees a burst).
+  discoveryRate: 10,
+  discoveryPassive: true,
+  discoveryQueueMax: 100_000,
+  discoveryMetadataConcurrency: 8,
+  discoveryMetadataAttempts: 3,
+  discoveryKeepScore: 0.3,
+  autoWatchScore: 0,
+  classifierRules: '',
 };
 
 type Key = keyof SwarmscopeConfig;
@@ -160,6 +180,10 @@ export function coerceSetting(key: Key, raw: string, source: string): unknown {
   if (key === 'intervalMs') return durationSetting(raw, source);
   if (type === 'integer') {
     if (!/^-?\d+$/.test(raw.trim())) throw new SwarmscopeError('invalid_config', `${source}: "${raw}" is not a whole number`);
+    return Number(raw);
+  }
+  if (type === 'number') {
+    if (!/^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(raw.trim())) throw new SwarmscopeError('invalid_config', `${source}: "${raw}" is not a number`);
     return Number(raw);
   }
   return raw;

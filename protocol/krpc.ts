@@ -10,7 +10,8 @@ import { NODE_ID_BYTES } from './compact.ts';
 /** A UDP datagram larger than this is not a KRPC message any real node sends. */
 export const MAX_KRPC_DATAGRAM_BYTES = 8192;
 
-export type KrpcQueryName = 'ping' | 'find_node' | 'get_peers' | 'announce_peer';
+/** BEP 5's four queries, and BEP 51's `sample_infohashes`. */
+export type KrpcQueryName = 'ping' | 'find_node' | 'get_peers' | 'announce_peer' | 'sample_infohashes';
 
 export interface KrpcQuery {
   kind: 'query';
