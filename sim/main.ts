@@ -1,7 +1,8 @@
 /**
  * Direct entry of the simulator, usable before and beside the `swarmscope` CLI:
  *   tsx sim/main.ts --nodes 300 --torrents 5 --seed 7 --min-peers 10 --max-peers 5000 --loss 0.1 --rtt-ms 50 --ipv6 --hostile 0.1
- * Prints one JSON line ({"bootstrap": [...], "bootstrap6": [...], "torrents": [...], "hostile": [...]})
+ *   tsx sim/main.ts --catalogue 3000 --metadata-share 0.5 --sample-interval-sec 60
+ * Prints one JSON line ({"bootstrap": [...], "bootstrap6": [...], "torrents": [...], "hostile": [...], "catalogue"?: {...}})
  * and runs until SIGTERM/SIGINT.
  */
 import { parseArgs } from 'node:util';
@@ -12,7 +13,7 @@ import { runSimCommand } from './sim-command.ts';
 const USAGE = `usage: tsx sim/main.ts [--nodes N] [--torrents T] [--seed S] [--min-peers N] [--max-peers N]
                       [--loss 0..1] [--rtt-ms MS] [--jitter-ms MS] [--bind-host-base 127.A] [--port P]
                       [--ipv6] [--hostile 0..1] [--hostile-behaviours ${HOSTILE_BEHAVIOURS.join(',')}]
-                      [--countries DE=0.3,US=0.5]`;
+                      [--countries DE=0.3,US=0.5] [--catalogue N] [--metadata-share 0..1] [--sample-interval-sec S]`;
 /** sysexits.h EX_USAGE: the command was used incorrectly. */
 const EXIT_USAGE = 64;
 
@@ -60,6 +61,9 @@ async function main(argv: string[]): Promise<void> {
       hostile: { type: 'string' },
       'hostile-behaviours': { type: 'string' },
       countries: { type: 'string' },
+      catalogue: { type: 'string' },
+      'metadata-share': { type: 'string' },
+      'sample-interval-sec': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -67,6 +71,7 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  if (values['metadata-share'] !== undefined && values.catalogue === undefined) throw new UsageError('--metadata-share needs --catalogue N');
   const seedText = values.seed;
   await runSimCommand({
     nodes: toNumber('nodes', values.nodes),
@@ -84,6 +89,9 @@ async function main(argv: string[]): Promise<void> {
     hostile: toNumber('hostile', values.hostile),
     hostileBehaviours: toBehaviours(values['hostile-behaviours']),
     countries: toCountries(values.countries),
+    catalogue: toNumber('catalogue', values.catalogue),
+    metadataShare: toNumber('metadata-share', values['metadata-share']),
+    sampleIntervalSec: toNumber('sample-interval-sec', values['sample-interval-sec']),
   });
 }
 

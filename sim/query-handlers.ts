@@ -1,6 +1,7 @@
 /**
  * Answers to the four KRPC queries of BEP 5 (plus the BEP 33 scrape flags of get_peers and the
- * BEP 32 IPv6 forms: `nodes6`, `want`, 18-byte values), as a libtorrent node gives them. Each
+ * BEP 32 IPv6 forms: `nodes6`, `want`, 18-byte values) and BEP 51's sample_infohashes
+ * (sample-infohashes.ts), as a libtorrent node gives them. Each
  * handler returns the encoded reply; well-formed queries with bad arguments get error 203
  * (protocol error), unknown methods error 204, as BEP 5 defines the codes.
  */
@@ -10,6 +11,7 @@ import { COMPACT_PEER_V4_BYTES, COMPACT_PEER_V6_BYTES, NODE_ID_BYTES, encodeComp
 import { type KrpcQuery, encodeErrorReply, encodeResponse } from '../protocol/krpc.ts';
 import { type Contact, closestContacts } from './contact.ts';
 import { sampleDistinctIndices } from './random-sample.ts';
+import { sampleInfohashes } from './sample-infohashes.ts';
 import { BUCKET_SIZE_K } from './routing-tables.ts';
 import type { SimContext } from './sim-context.ts';
 import type { RemoteAddress, SimNode } from './sim-node.ts';
@@ -34,6 +36,9 @@ export function answerQuery(node: SimNode, context: SimContext, query: KrpcQuery
       break;
     case 'announce_peer':
       reply = announcePeer(node, context, query, remote);
+      break;
+    case 'sample_infohashes':
+      reply = sampleInfohashes(node, context, query, remote);
       break;
     default:
       stats.errorReplies++;

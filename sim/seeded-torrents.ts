@@ -22,10 +22,12 @@ const GENERATED_V6_SHARE_MAX_PERCENT = 40;
 export interface SeededTorrent {
   /** 40 lowercase hex characters. */
   infohash: string;
-  /** Position in the swarm's torrent list: names the PRNG streams. */
+  /** Position in the swarm's torrent list (or in the catalogue): names the PRNG streams. */
   position: number;
   peers: SeededPeerList;
   peersV6: SeededPeerList;
+  /** Set for catalogue torrents (sim/catalogue/): their peers are fixed, not regrown from `position`. */
+  origin?: 'catalogue';
 }
 
 interface FamilyHeader {

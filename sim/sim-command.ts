@@ -26,6 +26,12 @@ export interface SimCommandOptions {
   hostileBehaviours?: HostileBehaviour[];
   /** Shares of IPv4 peers placed in real country blocks, e.g. { DE: 0.3 } (`countries` of the swarm). */
   countries?: Record<string, number>;
+  /** Ordinary catalogue torrents besides the fixed model-like set (`catalogue.torrents`); no catalogue when absent. */
+  catalogue?: number;
+  /** Share (0..1) of ordinary catalogue torrents whose metadata is served (`catalogue.metadataShare`). */
+  metadataShare?: number;
+  /** BEP 51 `interval` of sample_infohashes replies, seconds (`sampleIntervalSec`). */
+  sampleIntervalSec?: number;
   /** Stops the swarm like a signal would; for callers that embed the command (e.g. `demo`). */
   signal?: AbortSignal;
 }
@@ -34,21 +40,42 @@ export interface SimCommandOptions {
  * The one line printed on stdout. `peers` counts the IPv4 peers, as it always has; `bootstrap6` is
  * [] and `peersV6` 0 without IPv6, and `hostile` [] without hostile nodes, so a reader never has to
  * test for a missing key. `hostile` lets a collector test in another process check what it flagged.
+ * `catalogue` is there only with the option: the fixed entries in full (the ones tests look for),
+ * the ordinary ones counted, and the metadata peers' addresses.
  */
 export interface SimCommandAnnouncement {
   bootstrap: string[];
   bootstrap6: string[];
   torrents: { infohash: string; peers: number; peersV6: number; seeds: number; seedsV6: number }[];
   hostile: { host: string; port: number; port6?: number; behaviour: string }[];
+  catalogue?: {
+    fixed: { infohash: string; name: string; fixed: string; kind: string; lineage?: string }[];
+    ordinary: number;
+    metadataServed: number;
+    metadataPeers: { host: string; port: number }[];
+  };
+}
+
+function catalogueAnnouncement(swarm: SimSwarm): SimCommandAnnouncement['catalogue'] {
+  const entries = swarm.catalogue();
+  if (entries.length === 0) return undefined;
+  return {
+    fixed: entries.flatMap(({ infohash, name, fixed, kind, lineage }) => (fixed ? [{ infohash, name, fixed, kind, ...(lineage ? { lineage } : {}) }] : [])),
+    ordinary: entries.filter((entry) => !entry.fixed).length,
+    metadataServed: entries.filter((entry) => entry.metadataServed).length,
+    metadataPeers: swarm.metadataPeers(),
+  };
 }
 
 export function simAnnouncement(swarm: SimSwarm): SimCommandAnnouncement {
   const hostile6 = swarm.ipv6 ? swarm.hostileNodes(6) : [];
+  const catalogue = catalogueAnnouncement(swarm);
   return {
     bootstrap: swarm.bootstrap,
     bootstrap6: swarm.bootstrap6,
     torrents: swarm.torrents.map(({ infohash, peers, peersV6, seeds, seedsV6 }) => ({ infohash, peers, peersV6, seeds, seedsV6 })),
     hostile: swarm.hostileNodes().map(({ host, port, behaviour }, index) => ({ host, port, ...(hostile6[index] ? { port6: hostile6[index].port } : {}), behaviour })),
+    ...(catalogue ? { catalogue } : {}),
   };
 }
 
@@ -86,6 +113,8 @@ export async function runSimCommand(options: SimCommandOptions = {}): Promise<vo
       hostileShare: options.hostile,
       hostileBehaviours: options.hostileBehaviours,
       countries: options.countries,
+      sampleIntervalSec: options.sampleIntervalSec,
+      ...(options.catalogue !== undefined ? { catalogue: { torrents: options.catalogue, metadataShare: options.metadataShare } } : {}),
     });
   } catch (error) {
     stop();

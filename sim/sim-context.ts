@@ -33,6 +33,21 @@ export interface SimStats {
   /** announce_peer queries that stored a peer. */
   announcesStored: number;
   hostile: HostileStats;
+  /** The catalogue's metadata peers (metadata-peers.ts); all 0 without a catalogue. */
+  metadataPeers: MetadataPeerStats;
+}
+
+export interface MetadataPeerStats {
+  /** TCP connections accepted. */
+  connections: number;
+  /** BEP 3 handshakes for an infohash the listener serves, answered. */
+  handshakes: number;
+  /** Handshakes for an infohash the listener does not serve: the connection was closed. */
+  refused: number;
+  /** ut_metadata (BEP 9) messages received: requests for metadata pieces. */
+  metadataRequests: number;
+  /** BEP 3 `request` messages received (never answered: a sim peer holds no payload). */
+  payloadRequests: number;
 }
 
 export interface HostileStats {
@@ -59,6 +74,7 @@ export function newSimStats(): SimStats {
     errorReplies: 0,
     announcesStored: 0,
     hostile: { nodes: record(), replies: record(), floodDatagrams: 0, floodSuppressed: 0, oversizedReplies: 0 },
+    metadataPeers: { connections: 0, handshakes: 0, refused: 0, metadataRequests: 0, payloadRequests: 0 },
   };
 }
 
@@ -78,7 +94,11 @@ export interface SimContext {
   valuesRandom: SeededRandom;
   /** Runtime stream for everything hostile nodes make up. */
   hostileRandom: SeededRandom;
+  /** Runtime stream for BEP 51 `samples` subsets. */
+  samplesRandom: SeededRandom;
   valuesPerReply: Record<IpFamily, number>;
+  /** BEP 51 as libtorrent answers it (sample-infohashes.ts). */
+  sampling: { intervalSec: number; maxSamples: number };
   stats: SimStats;
   /** infohash (hex) → indices of nodes holding announced peers for it, for `peersOf`. */
   announcedHolders: Map<string, Set<number>>;

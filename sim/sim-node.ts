@@ -14,6 +14,7 @@ import { type HostileState, answerHostile } from './hostile-replies.ts';
 import { LearnedContacts } from './learned-contacts.ts';
 import { type RemoteAddress, bindNodeSocket, closeNodeSocket } from './node-socket.ts';
 import { answerQuery } from './query-handlers.ts';
+import type { InfohashSample } from './sample-infohashes.ts';
 import type { SeededTorrent } from './seeded-torrents.ts';
 import type { SimContext } from './sim-context.ts';
 import type { IpFamily } from './synthetic-addresses.ts';
@@ -34,6 +35,8 @@ export class SimNode {
   /** Ground-truth torrents this node is one of the K closest honest nodes to; shared by reference. */
   seeded?: Map<string, SeededTorrent>;
   announced?: AnnouncedPeers;
+  /** BEP 51: the cached `samples` of sample_infohashes (sample-infohashes.ts); created on the first query. */
+  infohashSample?: InfohashSample;
   /** Set for hostile nodes only: they answer in their own way (hostile-replies.ts). */
   readonly hostile?: HostileState;
 

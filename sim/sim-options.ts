@@ -24,6 +24,37 @@ export const DEFAULT_BIND_HOST_BASE = '127.1';
 export const MAX_SIM_NODES = 256 * 254;
 /** A swarm of more peers than this would not fit the synthetic address generator's budget. */
 export const MAX_PEERS_PER_TORRENT = 1_000_000;
+/**
+ * libtorrent 2.0 settings_pack default of `dht_sample_infohashes_interval` (BEP 51 `interval`), which
+ * libtorrent also clamps to [0, 21600]: BEP 51 caps the interval at six hours.
+ */
+export const LIBTORRENT_SAMPLE_INTERVAL_SEC = 21_600;
+/** libtorrent 2.0 settings_pack default of `dht_max_infohashes_sample_count` (also its clamp in dht_storage.cpp). */
+export const LIBTORRENT_MAX_INFOHASH_SAMPLES = 20;
+/** BEP 51 `samples` is one byte string of 20 bytes per infohash; keep a reply under the KRPC datagram cap. */
+export const MAX_SAMPLES_PER_REPLY = Math.floor((MAX_KRPC_DATAGRAM_BYTES - 1024) / 20);
+/** Metadata peers listen on their own loopback addresses, apart from the nodes' 127.1.x.y. */
+export const DEFAULT_METADATA_HOST_BASE = '127.64';
+/** Enough listeners for any test: each is one address `${base}.0.${i}`. */
+export const MAX_METADATA_PEERS = 254;
+/** Catalogue sizes beyond this would make startup (hashing every info dictionary) slow for no test's benefit. */
+export const MAX_CATALOGUE_TORRENTS = 100_000;
+
+/**
+ * A catalogue of named torrents with real info dictionaries (sim/catalogue/): the fixed model-like
+ * and look-alike set, plus `torrents` ordinary ones drawn from the seed, each with a few synthetic
+ * peers and, when its metadata is served, real loopback peers that answer ut_metadata (BEP 9).
+ */
+export interface CatalogueOptions {
+  /** Ordinary torrents (films, ISOs, albums, …) besides the fixed set, e.g. 3000. */
+  torrents: number;
+  /** Share (0..1) of the ordinary torrents whose metadata is served; the fixed ones always are. 0.5 when absent. */
+  metadataShare?: number;
+  /** TCP listeners that serve metadata (one address each); 3 when absent. */
+  metadataPeers?: number;
+  /** First two octets of their addresses ("127.64" gives 127.64.0.1, …); must differ from bindHostBase. */
+  metadataHostBase?: string;
+}
 
 export interface TorrentSpec {
   /** 40 hex characters (or 32 base32); random from the seed when absent. */
@@ -75,6 +106,19 @@ export interface SimSwarmOptions {
    * (sim/country-blocks.ts). Absent, every swarm is what it always was for its seed.
    */
   countries?: Record<string, number>;
+  /** BEP 51 `interval` of sample_infohashes replies, seconds (libtorrent `dht_sample_infohashes_interval`): 21600 when absent. */
+  sampleIntervalSec?: number;
+  /** BEP 51: at most this many `samples` per reply (libtorrent `dht_max_infohashes_sample_count`): 20 when absent. */
+  maxSamplesPerReply?: number;
+  /** Opt-in: named torrents with real metadata, served by sim peers. */
+  catalogue?: CatalogueOptions;
+}
+
+export interface ResolvedCatalogueOptions {
+  torrents: number;
+  metadataShare: number;
+  metadataPeers: number;
+  metadataHostBase: string;
 }
 
 export interface ResolvedTorrentSpec {
@@ -104,6 +148,9 @@ export interface ResolvedSimOptions {
   hostileShare: number;
   hostileBehaviours: HostileBehaviour[];
   countries?: Record<string, number>;
+  sampleIntervalSec: number;
+  maxSamplesPerReply: number;
+  catalogue?: ResolvedCatalogueOptions;
 }
 
 function fail(message: string): never {
@@ -120,10 +167,23 @@ function numberIn(name: string, value: number, min: number, max: number): number
   return value;
 }
 
-function bindHostBase(value: string): string {
+function bindHostBase(value: string, name = 'bindHostBase', example = '127.1'): string {
   const match = /^127\.(\d{1,3})$/.exec(value);
-  if (!match || Number(match[1]) > 255) fail(`bindHostBase must be two octets inside 127.0.0.0/8 such as "127.1", got "${value}"`);
+  if (!match || Number(match[1]) > 255) fail(`${name} must be two octets inside 127.0.0.0/8 such as "${example}", got "${value}"`);
   return value;
+}
+
+function catalogueOptions(value: CatalogueOptions, nodeHostBase: string): ResolvedCatalogueOptions {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('catalogue must be an object such as {"torrents": 3000}');
+  const metadataHostBase = bindHostBase(value.metadataHostBase ?? DEFAULT_METADATA_HOST_BASE, 'catalogue.metadataHostBase', DEFAULT_METADATA_HOST_BASE);
+  // Peers on node addresses would blur the line between DHT nodes and peers that the tests draw.
+  if (metadataHostBase === nodeHostBase) fail(`catalogue.metadataHostBase (${metadataHostBase}) must differ from bindHostBase (${nodeHostBase})`);
+  return {
+    torrents: integerIn('catalogue.torrents', value.torrents, 0, MAX_CATALOGUE_TORRENTS),
+    metadataShare: numberIn('catalogue.metadataShare', value.metadataShare ?? 0.5, 0, 1),
+    metadataPeers: integerIn('catalogue.metadataPeers', value.metadataPeers ?? 3, 1, MAX_METADATA_PEERS),
+    metadataHostBase,
+  };
 }
 
 function torrentSpec(spec: TorrentSpec, index: number, ipv6: boolean): ResolvedTorrentSpec {
@@ -194,7 +254,11 @@ export function resolveSimOptions(options: SimSwarmOptions = {}): ResolvedSimOpt
     ),
     hostileShare: numberIn('hostileShare', options.hostileShare ?? 0, 0, 1),
     hostileBehaviours: hostileBehaviours(options.hostileBehaviours),
+    // libtorrent clamps the interval to [0, 21600] (BEP 51's six hours) and refuses nothing; the sim refuses.
+    sampleIntervalSec: integerIn('sampleIntervalSec', options.sampleIntervalSec ?? LIBTORRENT_SAMPLE_INTERVAL_SEC, 0, LIBTORRENT_SAMPLE_INTERVAL_SEC),
+    maxSamplesPerReply: integerIn('maxSamplesPerReply', options.maxSamplesPerReply ?? LIBTORRENT_MAX_INFOHASH_SAMPLES, 0, MAX_SAMPLES_PER_REPLY),
   };
+  if (options.catalogue !== undefined) resolved.catalogue = catalogueOptions(options.catalogue, resolved.bindHostBase);
   if (options.countries !== undefined) resolved.countries = countryShares(options.countries);
   if (options.torrentSpecs !== undefined) {
     if (!Array.isArray(options.torrentSpecs)) fail('torrentSpecs must be an array');

@@ -3,12 +3,17 @@
  * `swarmscope demo`. N nodes speak real KRPC over UDP, each on its own 127.x.y.z address (and with
  * `ipv6`, BEP 32, also on ::1), wired into one Kademlia network per family; T torrents have seeded
  * peer sets stored on the honest nodes closest to them; a share of the nodes may be hostile.
+ * Honest nodes answer BEP 51 sample_infohashes from what they hold. With `catalogue`, named torrents
+ * with real info dictionaries join the ground truth, and loopback peers serve their metadata.
  */
 import { SwarmscopeError } from '../core/errors.ts';
 import { parseInfohash } from '../core/infohash.ts';
 import { NODE_ID_BYTES, type PeerAddress, decodeCompactPeer, encodeCompactPeer } from '../protocol/compact.ts';
+import { type CatalogueEntry, type CatalogueTorrent, buildCatalogue, catalogueEntry } from './catalogue/catalogue.ts';
+import { assignMetadataPeers, catalogueSeededTorrent } from './catalogue/catalogue-peers.ts';
 import { FloodBudget } from './flood.ts';
 import { type HostileBehaviour, assignHostileNodes } from './hostile-behaviours.ts';
+import { type MetadataPeer, startMetadataPeers } from './metadata-peers.ts';
 import { NetworkConditions } from './network-conditions.ts';
 import { simNodeHost } from './node-addresses.ts';
 import { SeededRandom } from './prng.ts';
@@ -68,6 +73,14 @@ export interface SimSwarm {
    * newcomers. Seeds stay as they were (capped at `count`) unless `seeds` is given.
    */
   setPeerCount(infohash: string, count: number, options?: { family?: IpFamily; seeds?: number }): SimTorrent;
+  /**
+   * Ground truth of the `catalogue` option's torrents (the fixed model-like set first, then the
+   * ordinary ones); [] without it. Catalogue torrents are held by their closest honest nodes like
+   * every seeded torrent (get_peers, sample_infohashes, `peersOf`) but are not in `torrents`.
+   */
+  catalogue(): CatalogueEntry[];
+  /** The loopback TCP listeners that serve catalogue metadata (BEP 9), in index order; [] without a catalogue. */
+  metadataPeers(): { host: string; port: number }[];
   stats(): SimStats;
   close(): Promise<void>;
 }
@@ -100,6 +113,8 @@ export async function startSimSwarm(options: SimSwarmOptions = {}): Promise<SimS
     conditions,
     valuesRandom: new SeededRandom(seed, 'values'),
     hostileRandom: new SeededRandom(seed, 'hostile-replies'),
+    samplesRandom: new SeededRandom(seed, 'samples'),
+    sampling: { intervalSec: resolved.sampleIntervalSec, maxSamples: resolved.maxSamplesPerReply },
     valuesPerReply: { 4: resolved.valuesPerReply, 6: resolved.valuesPerReplyV6 },
     stats: newSimStats(),
     announcedHolders: new Map(),
@@ -119,10 +134,25 @@ export async function startSimSwarm(options: SimSwarmOptions = {}): Promise<SimS
   }
   const views = torrents.map(torrentView);
 
+  // The catalogue's listeners first: their ports go into the catalogue torrents' peer lists.
+  const catalogue: CatalogueTorrent[] = resolved.catalogue ? buildCatalogue(seed, resolved.catalogue) : [];
+  const listeners: MetadataPeer[] = resolved.catalogue ? await startMetadataPeers(resolved.catalogue.metadataHostBase, resolved.catalogue.metadataPeers, context.stats.metadataPeers) : [];
+  const servedBy = assignMetadataPeers(catalogue, listeners);
   const closeAll = async (): Promise<void> => {
     conditions.close();
-    await Promise.all(nodes.map((node) => node.close()));
+    await Promise.all([...nodes.map((node) => node.close()), ...listeners.map((listener) => listener.close())]);
   };
+  for (const torrent of catalogue) {
+    if (context.torrentsByInfohash.has(torrent.infohash)) {
+      await closeAll();
+      usage(`catalogue torrent ${torrent.infohash} (${torrent.name}) is also in torrentSpecs`);
+    }
+    const peers = servedBy[torrent.index]!;
+    for (const listener of peers) listener.serve(torrent);
+    const seeded = catalogueSeededTorrent(seed, torrent, peers);
+    context.torrentsByInfohash.set(torrent.infohash, seeded);
+    for (const index of closestNodeIndices(Buffer.from(torrent.infohash, 'hex'), ids, BUCKET_SIZE_K, isHonest)) nodes[index]!.holdSeeded(seeded);
+  }
   const bound = await Promise.allSettled(nodes.map((node) => node.bind(resolved.port, ipv6)));
   const failure = bound.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
   if (failure) {
@@ -188,11 +218,14 @@ export async function startSimSwarm(options: SimSwarmOptions = {}): Promise<SimS
       if (!Number.isSafeInteger(count) || count < 0 || count > MAX_PEERS_PER_TORRENT) usage(`peer count must be an integer in [0, ${MAX_PEERS_PER_TORRENT}], got ${count}`);
       if (seeds !== undefined && (!Number.isSafeInteger(seeds) || seeds < 0 || seeds > count)) usage(`seeds must be an integer in [0, ${count}], got ${seeds}`);
       const torrent = seededTorrent(infohash);
+      if (torrent.origin === 'catalogue') usage(`${infohash} is a catalogue torrent: its peers are fixed`);
       // Holders share the torrent object, so replacing its list reaches all of them at once.
       if (family === 4) torrent.peers = resizedPeerList(resolved, torrent, 4, count, seeds);
       else torrent.peersV6 = resizedPeerList(resolved, torrent, 6, count, seeds);
       return Object.assign(views[torrent.position]!, torrentView(torrent));
     },
+    catalogue: () => catalogue.map((torrent) => catalogueEntry(torrent, servedBy[torrent.index]!)),
+    metadataPeers: () => listeners.map(({ host, port }) => ({ host, port })),
     stats: () => structuredClone(context.stats),
     close() {
       clearInterval(rotation);

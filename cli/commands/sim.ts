@@ -14,6 +14,9 @@ export function registerSim(program: Command): void {
     .option('--loss <p>', 'share of datagrams lost, 0..1', '0')
     .option('--rtt-ms <ms>', 'round-trip time added to each reply', '0')
     .option('--countries <shares>', 'place shares of the IPv4 peers in real country blocks, e.g. DE=0.3,US=0.5')
+    .option('--catalogue <n>', 'also hold the named catalogue: the fixed model-like torrents plus n ordinary ones, with metadata peers (BEP 9)')
+    .option('--metadata-share <p>', 'with --catalogue: share of ordinary torrents whose metadata is served, 0..1 (default 0.5)')
+    .option('--sample-interval-sec <s>', 'BEP 51 interval of sample_infohashes replies (default 21600, libtorrent\'s)')
     .action(async (flags: Record<string, string>) => {
       try {
         // Loaded on demand: the collector and API never load the simulator.
@@ -26,6 +29,9 @@ export function registerSim(program: Command): void {
           maxPeers: Number(flags.maxPeers),
           loss: Number(flags.loss),
           rttMs: Number(flags.rttMs),
+          ...(flags.catalogue !== undefined ? { catalogue: Number(flags.catalogue) } : {}),
+          ...(flags.metadataShare !== undefined ? { metadataShare: Number(flags.metadataShare) } : {}),
+          ...(flags.sampleIntervalSec !== undefined ? { sampleIntervalSec: Number(flags.sampleIntervalSec) } : {}),
           ...(flags.countries ? { countries: Object.fromEntries(flags.countries.split(',').map((pair) => pair.split('=')).map(([code, share]) => [String(code).trim().toUpperCase(), Number(share)])) } : {}),
         });
       } catch (error) {
