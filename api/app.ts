@@ -21,6 +21,7 @@ import { registerRateLimit } from './plugins/rate-limit.ts';
 import validation from './plugins/validation.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { compareRoutes } from './routes/compare.ts';
+import { discoveryRoutes } from './routes/discoveries.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -78,6 +79,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(torrentSeriesRoutes, { prefix: API_PREFIX, series: deps.series, registry: deps.registry, now });
   await app.register(torrentGeoRoutes, { prefix: API_PREFIX, series: deps.series, registry: deps.registry, now });
   await app.register(torrentUniquePeersRoutes, { prefix: API_PREFIX, series: deps.series, registry: deps.registry, now });
+  await app.register(discoveryRoutes, { prefix: API_PREFIX, stateDb: deps.stateDb, now });
   await app.register(compareRoutes, { prefix: API_PREFIX, series: deps.series, registry: deps.registry, now });
   await app.register(alertRoutes, { prefix: API_PREFIX, state, registry: deps.registry, now });
   await app.register(webhookRoutes, { prefix: API_PREFIX, state, guard, now });

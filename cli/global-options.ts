@@ -32,10 +32,15 @@ export function addGlobalOptions(command: Command): Command {
     .option('--peer-hash-epoch-days <n>', 'rotate the peer-hash key every n days; 0 = never (default; see PRIVACY.md)')
     .option('--probe-sample-size <n>', 'peers probed over the peer wire per torrent per sweep; 0 = none (default 50)')
     .addOption(new Option('--probe-targets <targets>', 'addresses probes may connect to (default auto: loopback with the sim, else any)').choices(['auto', 'loopback', 'any']))
+    .option('--discover', 'start/collect: also run the discovery crawler (BEP 51 sampling, passive node)')
+    .option('--discovery-rate <queries/s>', 'DHT queries per second the discovery crawler may send (default 10)')
+    .option('--auto-watch-score <score>', 'watch discoveries that score at least this, 0..1; 0 = never (default)')
+    .option('--classifier-rules <file>', 'a JSON file of classifier rules that extends or overrides the shipped ones')
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'silent']));
 }
 
-function integer(value: unknown): number | undefined {
+/** A numeric flag; a non-number becomes NaN, which the schema then refuses with the setting's name. */
+function numberFlag(value: unknown): number | undefined {
   return value === undefined ? undefined : Number(value);
 }
 
@@ -43,26 +48,30 @@ function integer(value: unknown): number | undefined {
 export function configFromFlags(flags: Record<string, unknown>): SwarmscopeConfig {
   const typed: Partial<SwarmscopeConfig> = {
     store: flags.store as string | undefined,
-    port: integer(flags.port),
+    port: numberFlag(flags.port),
     host: flags.host as string | undefined,
     bootstrap: flags.bootstrap as string[] | undefined,
     watch: flags.watch as string[] | undefined,
     allowPrivateAddresses: flags.allowPrivateAddresses === true ? true : undefined,
     dhtLoopbackOnly: flags.dhtLoopbackOnly === true ? true : undefined,
-    concurrency: integer(flags.concurrency),
-    dhtPort: integer(flags.dhtPort),
+    concurrency: numberFlag(flags.concurrency),
+    dhtPort: numberFlag(flags.dhtPort),
     dhtBindHost: flags.dhtBindHost as string | undefined,
     dhtBindHost6: flags.dhtBindHost6 as string | undefined,
-    dhtMaxQueriesPerIpPer10s: integer(flags.dhtMaxQueriesPerIp),
-    dhtQueryTimeoutMs: integer(flags.dhtQueryTimeout),
-    dhtNodeQueryGapMs: integer(flags.dhtNodeQueryGap),
-    bootstrapTimeoutMs: integer(flags.bootstrapTimeout),
+    dhtMaxQueriesPerIpPer10s: numberFlag(flags.dhtMaxQueriesPerIp),
+    dhtQueryTimeoutMs: numberFlag(flags.dhtQueryTimeout),
+    dhtNodeQueryGapMs: numberFlag(flags.dhtNodeQueryGap),
+    bootstrapTimeoutMs: numberFlag(flags.bootstrapTimeout),
     dataDir: flags.dataDir as string | undefined,
-    trackerTimeoutMs: integer(flags.trackerTimeout),
-    peerHashEpochDays: integer(flags.peerHashEpochDays),
-    probeSampleSize: integer(flags.probeSampleSize),
+    trackerTimeoutMs: numberFlag(flags.trackerTimeout),
+    peerHashEpochDays: numberFlag(flags.peerHashEpochDays),
+    probeSampleSize: numberFlag(flags.probeSampleSize),
     probeTargets: flags.probeTargets as SwarmscopeConfig['probeTargets'] | undefined,
     shard: flags.shard as string | undefined,
+    discovery: flags.discover === true ? true : undefined,
+    discoveryRate: numberFlag(flags.discoveryRate),
+    autoWatchScore: numberFlag(flags.autoWatchScore),
+    classifierRules: flags.classifierRules as string | undefined,
     logLevel: flags.logLevel as SwarmscopeConfig['logLevel'] | undefined,
     intervalMs: typeof flags.interval === 'string' ? parseDurationMs(flags.interval, '--interval') : undefined,
   };

@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { registerCollect } from './commands/collect.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerDiscover } from './commands/discover.ts';
 import { registerExport } from './commands/export.ts';
 import { registerMirrorCommand } from './commands/mirror.ts';
 import { registerServe, registerStart } from './commands/start.ts';
@@ -25,5 +26,6 @@ registerDemo(program);
 registerWatch(program);
 registerMirrorCommand(program);
 registerExport(program);
+registerDiscover(program);
 
 await program.parseAsync(process.argv);

@@ -11,6 +11,7 @@ import { valuesToMetricsJson } from '../../store/sample-fields.ts';
 import { emitDomainEvent } from '../../store/state/domain-events.ts';
 import { addGlobalOptions, configFromFlags } from '../global-options.ts';
 import { cell, failCommand, printJson, printTable } from '../output.ts';
+import { startDiscoveryIfEnabled } from '../discovery-runner.ts';
 import { importWatchlist, openRuntime } from '../runtime.ts';
 import { waitForShutdown } from '../shutdown.ts';
 
@@ -77,7 +78,9 @@ export function registerCollect(program: Command): void {
         return;
       }
       collector.start();
+      const discovery = await startDiscoveryIfEnabled(runtime);
       await waitForShutdown(runtime.log);
+      await discovery?.stop();
       await collector.stop();
       await runtime.close();
     } catch (error) {

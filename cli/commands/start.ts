@@ -17,6 +17,7 @@ import { createOutboundGuard, type OutboundGuard } from '../../core/outbound-gua
 import { openMirrorSeries } from '../../store/mirror-series-open.ts';
 import { emitDomainEvent } from '../../store/state/domain-events.ts';
 import { collectorMetricsSource, meterSeriesStore } from '../collector-metrics-source.ts';
+import { startDiscoveryIfEnabled } from '../discovery-runner.ts';
 import { addGlobalOptions, configFromFlags } from '../global-options.ts';
 import { failCommand } from '../output.ts';
 import { importWatchlist, openRuntime, type Runtime } from '../runtime.ts';
@@ -92,8 +93,10 @@ async function runStart(flags: Record<string, unknown>, withCollector: boolean):
     });
     const server = await serveApi(runtime, { collector, guard, metrics, metricsSource: collectorMetricsSource(collector, metered) });
     collector?.start();
+    const discovery = withCollector ? await startDiscoveryIfEnabled(runtime) : undefined;
     await waitForShutdown(runtime.log);
     await server.close();
+    await discovery?.stop();
     await collector?.stop();
     await alerting.stop();
     await runtime.close();

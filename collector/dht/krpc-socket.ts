@@ -5,7 +5,9 @@
  * matches replies to queries; lookups decide concurrency and timeouts themselves.
  *
  * We announce ourselves as read-only (BEP 43, `ro: 1`): a measurement crawler should not be put in
- * other nodes' routing tables, where it would be asked to store peers it never serves.
+ * other nodes' routing tables, where it would be asked to store peers it never serves. The one
+ * exception is the discovery crawler's passive node (collector/discovery/passive-node.ts), which
+ * must be in routing tables to be asked about infohashes: it sends no `ro` and answers queries itself.
  */
 import { randomInt } from 'node:crypto';
 import dgram from 'node:dgram';
@@ -14,10 +16,11 @@ import net from 'node:net';
 import { SwarmscopeError } from '../../core/errors.ts';
 import { encodeBencode } from '../../protocol/bencode.ts';
 import { addressKey } from '../../protocol/compact.ts';
-import { type KrpcQueryName, type KrpcResponse, encodeErrorReply, encodeResponse, parseKrpcMessage } from '../../protocol/krpc.ts';
+import { type KrpcQuery, type KrpcQueryName, type KrpcResponse, encodeErrorReply, encodeResponse, parseKrpcMessage } from '../../protocol/krpc.ts';
 import { randomNodeId } from '../../protocol/node-id.ts';
 import { DhtCounters } from './dht-counters.ts';
 import { DEFAULT_MAX_QUERIES_PER_IP_PER_10S, IpRateLimiter } from './ip-rate-limiter.ts';
+import { QueryPacer } from './query-pacer.ts';
 import { RttEstimator } from './rtt-estimator.ts';
 
 /** The floor of adaptive timeouts: below this, a busy event loop on our side reads as loss. */
@@ -68,6 +71,13 @@ export interface KrpcSocketOptions {
   loopbackOnly?: boolean;
   /** false: every query waits the full maxQueryTimeoutMs (the stock behaviour; benchmarks compare). */
   adaptiveTimeouts?: boolean;
+  /** A total budget: at most this many queries per second leave the socket, evenly spaced. */
+  maxQueriesPerSecond?: number;
+  /**
+   * Answers incoming queries (a node that is not read-only): the returned datagram is sent back,
+   * undefined sends nothing. Without it the socket is read-only (BEP 43): `ro: 1`, pings only.
+   */
+  answerQuery?: (query: KrpcQuery, remote: KrpcTarget) => Buffer | undefined;
 }
 
 export function isLoopbackHost(host: string): boolean {
@@ -79,7 +89,9 @@ export class KrpcSocket extends EventEmitter {
   readonly counters: DhtCounters;
   readonly rtt: RttEstimator;
   private readonly limiter: IpRateLimiter;
+  private readonly pacer?: QueryPacer;
   private readonly loopbackOnly: boolean;
+  private readonly queryAnswerer?: KrpcSocketOptions['answerQuery'];
   private readonly socket: dgram.Socket;
   private readonly pending = new Map<number, Pending>();
   private closed = false;
@@ -93,6 +105,8 @@ export class KrpcSocket extends EventEmitter {
     this.rtt = new RttEstimator(options.adaptiveTimeouts === false ? maxTimeoutMs : MIN_ADAPTIVE_TIMEOUT_MS, maxTimeoutMs);
     this.limiter = new IpRateLimiter(options.maxQueriesPerIpPer10s ?? DEFAULT_MAX_QUERIES_PER_IP_PER_10S);
     this.loopbackOnly = options.loopbackOnly ?? false;
+    if (options.maxQueriesPerSecond !== undefined) this.pacer = new QueryPacer(options.maxQueriesPerSecond);
+    this.queryAnswerer = options.answerQuery;
     socket.on('message', (message, remote) => this.onMessage(message, remote));
     // A send to a closed port can surface as an asynchronous socket error; it must not crash us.
     socket.on('error', (error) => this.emit('warning', error));
@@ -137,13 +151,16 @@ export class KrpcSocket extends EventEmitter {
     const transaction = this.allocateTransaction();
     const transactionId = Buffer.alloc(2);
     transactionId.writeUInt16BE(transaction);
-    const datagram = encodeBencode({ t: transactionId, y: 'q', q: method, a: { id: this.nodeId, ...args }, ro: 1 });
+    const readOnly = this.queryAnswerer ? undefined : 1;
+    const datagram = encodeBencode({ t: transactionId, y: 'q', q: method, a: { id: this.nodeId, ...args }, ro: readOnly });
     return new Promise<KrpcResponse>((resolve, reject) => {
       const entry: Pending = { key: addressKey(target), resolve, reject, sentAtMs: 0 };
       this.pending.set(transaction, entry);
       const send = (): void => {
         if (this.closed || !this.pending.has(transaction)) return;
-        const waitMs = this.limiter.reserve(target.host);
+        // The total budget first: a slot it grants is spent even if the per-IP limit then waits, so
+        // the budget can only be under-used, never exceeded.
+        const waitMs = this.pacer?.reserve() || this.limiter.reserve(target.host);
         if (waitMs > 0) {
           this.counters.rateLimitedWaits++;
           entry.timer = setTimeout(send, waitMs);
@@ -190,7 +207,12 @@ export class KrpcSocket extends EventEmitter {
     if (message.kind === 'query') {
       // In loopback-only mode nothing beyond this machine gets an answer (no reflection off a test).
       if (this.loopbackOnly && !isLoopbackHost(remote.address)) return;
-      this.answerQuery(message.transactionId, message.method, remote);
+      if (this.queryAnswerer) {
+        const reply = this.queryAnswerer(message, { host: remote.address, port: remote.port });
+        if (reply) this.socket.send(reply, remote.port, remote.address, () => undefined);
+      } else {
+        this.answerReadOnly(message.transactionId, message.method, remote);
+      }
       return;
     }
     const transaction = message.transactionId.length === 2 ? message.transactionId.readUInt16BE(0) : -1;
@@ -214,7 +236,7 @@ export class KrpcSocket extends EventEmitter {
   }
 
   /** A read-only node (BEP 43) still answers pings, so a node checking on us gets a reply; nothing else is served. */
-  private answerQuery(transactionId: Buffer, method: string, remote: dgram.RemoteInfo): void {
+  private answerReadOnly(transactionId: Buffer, method: string, remote: dgram.RemoteInfo): void {
     const reply = method === 'ping' ? encodeResponse(transactionId, { id: this.nodeId }) : encodeErrorReply(transactionId, 204, 'read-only node');
     this.socket.send(reply, remote.port, remote.address, () => undefined);
   }

@@ -1,0 +1,111 @@
+/**
+ * Discovery end to end on the loopback sim (issue 11): BEP 51 sampling of every node, metadata
+ * fetched from the sim's metadata peers over BEP 9 and verified, the shipped classifier, stored
+ * discoveries, `discovery.new` facts, a family suggested for the LLaMA re-pack; and the crawler's
+ * budget, counted datagram by datagram as they leave its socket.
+ */
+import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
+import { test, type TestContext } from 'node:test';
+import { openDiscovery } from '../../collector/discovery/open-discovery.ts';
+import { loadConfig, type SwarmscopeConfig } from '../../core/config.ts';
+import { createLogger } from '../../core/logger.ts';
+import { startSimSwarm, type SimSwarm } from '../../sim/index.ts';
+import { openSqliteStore } from '../../store/sqlite/open-sqlite-store.ts';
+import { createDiscoveriesRepo } from '../../store/state/discoveries-repo.ts';
+
+function discoveryConfig(swarm: SimSwarm, overrides: Partial<SwarmscopeConfig> = {}): SwarmscopeConfig {
+  return loadConfig({
+    env: {},
+    flags: {
+      bootstrap: swarm.bootstrap,
+      dhtBindHost: '127.0.0.1',
+      allowPrivateAddresses: true,
+      dhtLoopbackOnly: true,
+      probeTargets: 'loopback',
+      bootstrapTimeoutMs: 5_000,
+      dhtQueryTimeoutMs: 1_000,
+      probeConnectTimeoutMs: 1_000,
+      probeHandshakeTimeoutMs: 2_000,
+      probeMetadataTimeoutMs: 3_000,
+      discoveryMetadataConcurrency: 16,
+      ...overrides,
+    },
+  });
+}
+
+async function openSimDiscovery(t: TestContext, swarm: SimSwarm, overrides: Partial<SwarmscopeConfig> = {}) {
+  const store = openSqliteStore(':memory:');
+  const service = await openDiscovery(discoveryConfig(swarm, overrides), { stateDb: store.db, registry: store.registry, log: createLogger('silent'), metadataRetryMs: 200 });
+  t.after(async () => {
+    await service.stop();
+    await store.close();
+  });
+  return { store, service };
+}
+
+test('one pass over a 1,000-node sim finds and classifies every model-like torrent among hundreds of ordinary ones, with no false positive', { timeout: 240_000 }, async (t) => {
+  // 1,000 nodes for ~600 torrents on 8 holders each: ~5 infohashes a node, so one BEP 51 sample
+  // (at most 20) holds all of a node's store and one pass can see every torrent.
+  const swarm = await startSimSwarm({ nodes: 1000, torrents: 0, seed: 51, catalogue: { torrents: 600, metadataShare: 0.5 } });
+  t.after(() => swarm.close());
+  const { store, service } = await openSimDiscovery(t, swarm, { discoveryRate: 1000 });
+  await service.bootstrap();
+  const report = await service.runOnce({ deadlineMs: performance.now() + 200_000 });
+
+  const truth = swarm.catalogue();
+  const kept = new Map(createDiscoveriesRepo(store.db).list({ limit: 10_000 }).discoveries.map((discovery) => [discovery.infohash, discovery]));
+  const models = truth.filter((entry) => entry.kind === 'model');
+  assert.ok(models.length >= 5, 'the catalogue has its model-like torrents');
+  for (const model of models) {
+    const found = kept.get(model.infohash);
+    assert.ok(found, `model-like "${model.name}" was not discovered (queue: ${JSON.stringify(report.queue)})`);
+    assert.ok(found.score >= 0.5, `"${model.name}" scored ${found.score}: ${found.reasons.join('; ')}`);
+    assert.ok(found.reasons.length > 0);
+  }
+  const falsePositives = truth.filter((entry) => entry.kind === 'ordinary' && kept.has(entry.infohash));
+  assert.deepEqual(falsePositives.map((entry) => `${entry.name} (${kept.get(entry.infohash)!.reasons.join('; ')})`), []);
+  const documentary = truth.find((entry) => entry.fixed === 'llama-documentary');
+  assert.ok(documentary?.metadataServed && !kept.has(documentary.infohash), 'the llama documentary was judged and not kept');
+
+  // Every served torrent was judged: kept or rejected, none lost in the queue.
+  const served = truth.filter((entry) => entry.metadataServed).length;
+  assert.equal(report.queue.queued, 0);
+  assert.equal(report.queue.discovered + report.queue.rejected, served, JSON.stringify(report.queue));
+  // Unserved candidates were dropped with a reason after their attempts.
+  assert.equal(report.queue.dropped, truth.length - served);
+  assert.ok(Object.keys(report.queue.dropReasons).every((reason) => /^(no-peers|no-metadata|lookup-failed)/.test(reason)), JSON.stringify(report.queue.dropReasons));
+  // A discovery.new fact per kept discovery, for the alert rules.
+  const facts = store.db.prepare(`SELECT count(*) FROM domain_events WHERE type = 'discovery.new'`).pluck().get() as number;
+  assert.equal(facts, kept.size);
+  assert.ok(report.crawl.samples > 0 && report.frontier.sampled >= 900, `sampled ${report.frontier.sampled} of 1,000 nodes`);
+});
+
+test('the crawler never sends more queries per second than its budget', { timeout: 60_000 }, async (t) => {
+  const swarm = await startSimSwarm({ nodes: 400, torrents: 0, seed: 7, catalogue: { torrents: 50, metadataShare: 1 } });
+  t.after(() => swarm.close());
+  const ratePerSecond = 25;
+  const { service } = await openSimDiscovery(t, swarm, { discoveryRate: ratePerSecond });
+  const { port } = service.socket.address;
+  // Every query datagram that leaves the crawler's socket, timestamped where it leaves.
+  const sentAtMs: number[] = [];
+  const originalSend = dgram.Socket.prototype.send;
+  t.after(() => {
+    dgram.Socket.prototype.send = originalSend;
+  });
+  dgram.Socket.prototype.send = function patchedSend(this: dgram.Socket, ...args: unknown[]) {
+    const datagram = args[0];
+    if (Buffer.isBuffer(datagram) && this.address().port === port && datagram.includes('1:y1:q')) sentAtMs.push(performance.now());
+    return (originalSend as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof dgram.Socket.prototype.send;
+  await service.bootstrap();
+  await service.runOnce({ deadlineMs: performance.now() + 8_000 });
+  assert.ok(sentAtMs.length >= ratePerSecond * 4, `only ${sentAtMs.length} queries: the test did not load the budget`);
+  let busiest = 0;
+  for (let start = 0; start < sentAtMs.length; start++) {
+    let end = start;
+    while (end < sentAtMs.length && sentAtMs[end]! < sentAtMs[start]! + 1000) end++;
+    busiest = Math.max(busiest, end - start);
+  }
+  assert.ok(busiest <= ratePerSecond, `${busiest} queries within one second, budget ${ratePerSecond}/s`);
+});
