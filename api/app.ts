@@ -22,6 +22,8 @@ import validation from './plugins/validation.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { compareRoutes } from './routes/compare.ts';
 import { discoveryRoutes } from './routes/discoveries.ts';
+import { familyRoutes } from './routes/families.ts';
+import { familySpreadRoutes } from './routes/family-spread.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -80,6 +82,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(torrentGeoRoutes, { prefix: API_PREFIX, series: deps.series, registry: deps.registry, now });
   await app.register(torrentUniquePeersRoutes, { prefix: API_PREFIX, series: deps.series, registry: deps.registry, now });
   await app.register(discoveryRoutes, { prefix: API_PREFIX, stateDb: deps.stateDb, now });
+  await app.register(familyRoutes, { prefix: API_PREFIX, stateDb: deps.stateDb, registry: deps.registry });
+  await app.register(familySpreadRoutes, { prefix: API_PREFIX, stateDb: deps.stateDb, series: deps.series, registry: deps.registry, now });
   await app.register(compareRoutes, { prefix: API_PREFIX, series: deps.series, registry: deps.registry, now });
   await app.register(alertRoutes, { prefix: API_PREFIX, state, registry: deps.registry, now });
   await app.register(webhookRoutes, { prefix: API_PREFIX, state, guard, now });

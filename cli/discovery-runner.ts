@@ -3,6 +3,7 @@
  * the config): the crawler joins the DHT on its own socket and runs until the command stops. A DHT
  * that cannot be joined yet is retried every minute, as the collector keeps serving meanwhile.
  */
+import { familySuggester } from '../collector/discovery/family-suggester.ts';
 import type { DiscoveryService } from '../collector/discovery/discovery-service.ts';
 import { openDiscovery } from '../collector/discovery/open-discovery.ts';
 import { describeError } from '../core/errors.ts';

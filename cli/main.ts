@@ -7,6 +7,7 @@ import { registerCollect } from './commands/collect.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerDiscover } from './commands/discover.ts';
 import { registerExport } from './commands/export.ts';
+import { registerFamilyCommand } from './commands/family.ts';
 import { registerMirrorCommand } from './commands/mirror.ts';
 import { registerServe, registerStart } from './commands/start.ts';
 import { registerSim } from './commands/sim.ts';
@@ -27,5 +28,6 @@ registerWatch(program);
 registerMirrorCommand(program);
 registerExport(program);
 registerDiscover(program);
+registerFamilyCommand(program);
 
 await program.parseAsync(process.argv);

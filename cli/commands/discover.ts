@@ -4,6 +4,7 @@
  * reach (or `--max-duration`), every candidate judged, the new discoveries printed, then exit.
  * `swarmscope discoveries ls [--min-score X] [--json]` lists what is stored.
  */
+import { familySuggester } from '../../collector/discovery/family-suggester.ts';
 import type { Command } from 'commander';
 import type { DiscoveryRunReport } from '../../collector/discovery/discovery-service.ts';
 import { openDiscovery } from '../../collector/discovery/open-discovery.ts';
@@ -68,6 +69,7 @@ export function registerDiscover(program: Command): void {
         stateDb: runtime.stateDb,
         registry: runtime.registry,
         log: runtime.log,
+        suggestFamily: familySuggester(runtime.stateDb, runtime.registry),
         ...(flags.once ? { metadataRetryMs: ONCE_METADATA_RETRY_MS } : {}),
       });
       try {

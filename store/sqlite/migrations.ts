@@ -9,6 +9,7 @@ import { ALERT_MIGRATIONS } from './migrations-alerts.ts';
 import { DETAIL_MIGRATIONS } from './migrations-detail.ts';
 import { DHT_MIGRATIONS } from './migrations-dht.ts';
 import { DISCOVERY_MIGRATIONS } from './migrations-discovery.ts';
+import { FAMILY_MIGRATIONS } from './migrations-families.ts';
 import { METADATA_MIGRATIONS } from './migrations-metadata.ts';
 import { MIRROR_MIGRATIONS } from './migrations-mirrors.ts';
 import { ROLLUP_MIGRATIONS } from './migrations-rollups.ts';
@@ -99,6 +100,8 @@ export const MIGRATIONS: readonly Migration[] = [
   ...METADATA_MIGRATIONS,
   // Versions 60–69: HTTP mirrors and torrent info dictionaries (store/sqlite/migrations-mirrors.ts).
   ...MIRROR_MIGRATIONS,
+  // Versions 70–79: leak families (store/sqlite/migrations-families.ts).
+  ...FAMILY_MIGRATIONS,
   // Versions 80–89: the discovery queue and discoveries (store/sqlite/migrations-discovery.ts).
   ...DISCOVERY_MIGRATIONS,
 ];

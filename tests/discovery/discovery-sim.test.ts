@@ -7,12 +7,14 @@
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import { test, type TestContext } from 'node:test';
+import { familySuggester } from '../../collector/discovery/family-suggester.ts';
 import { openDiscovery } from '../../collector/discovery/open-discovery.ts';
 import { loadConfig, type SwarmscopeConfig } from '../../core/config.ts';
 import { createLogger } from '../../core/logger.ts';
 import { startSimSwarm, type SimSwarm } from '../../sim/index.ts';
 import { openSqliteStore } from '../../store/sqlite/open-sqlite-store.ts';
 import { createDiscoveriesRepo } from '../../store/state/discoveries-repo.ts';
+import { createFamiliesRepo } from '../../store/state/families-repo.ts';
 
 function discoveryConfig(swarm: SimSwarm, overrides: Partial<SwarmscopeConfig> = {}): SwarmscopeConfig {
   return loadConfig({
@@ -34,9 +36,16 @@ function discoveryConfig(swarm: SimSwarm, overrides: Partial<SwarmscopeConfig> =
   });
 }
 
-async function openSimDiscovery(t: TestContext, swarm: SimSwarm, overrides: Partial<SwarmscopeConfig> = {}) {
+async function openSimDiscovery(t: TestContext, swarm: SimSwarm, overrides: Partial<SwarmscopeConfig> = {}, prepare?: (store: ReturnType<typeof openSqliteStore>) => void) {
   const store = openSqliteStore(':memory:');
-  const service = await openDiscovery(discoveryConfig(swarm, overrides), { stateDb: store.db, registry: store.registry, log: createLogger('silent'), metadataRetryMs: 200 });
+  prepare?.(store);
+  const service = await openDiscovery(discoveryConfig(swarm, overrides), {
+    stateDb: store.db,
+    registry: store.registry,
+    log: createLogger('silent'),
+    metadataRetryMs: 200,
+    suggestFamily: familySuggester(store.db, store.registry),
+  });
   t.after(async () => {
     await service.stop();
     await store.close();
@@ -49,14 +58,21 @@ test('one pass over a 1,000-node sim finds and classifies every model-like torre
   // (at most 20) holds all of a node's store and one pass can see every torrent.
   const swarm = await startSimSwarm({ nodes: 1000, torrents: 0, seed: 51, catalogue: { torrents: 600, metadataShare: 0.5 } });
   t.after(() => swarm.close());
-  const { store, service } = await openSimDiscovery(t, swarm, { discoveryRate: 1000 });
+  const truth = swarm.catalogue();
+  const original = truth.find((entry) => entry.fixed === 'llama-original')!;
+  let familyId = '';
+  // The watched LLaMA leak, in a family: its re-pack must be suggested for it, with the shared files.
+  const { store, service } = await openSimDiscovery(t, swarm, { discoveryRate: 1000 }, (opened) => {
+    opened.registry.add({ infohash: original.infohash, label: 'LLaMA', name: original.name, files: original.files, infoDictionary: original.infoBytes });
+    familyId = createFamiliesRepo(opened.db).create({ name: 'LLaMA 1 (March 2023 leak)' }).id;
+    createFamiliesRepo(opened.db).attach(familyId, 'torrent', original.infohash);
+  });
   await service.bootstrap();
   const report = await service.runOnce({ deadlineMs: performance.now() + 200_000 });
 
-  const truth = swarm.catalogue();
   const kept = new Map(createDiscoveriesRepo(store.db).list({ limit: 10_000 }).discoveries.map((discovery) => [discovery.infohash, discovery]));
-  const models = truth.filter((entry) => entry.kind === 'model');
-  assert.ok(models.length >= 5, 'the catalogue has its model-like torrents');
+  const models = truth.filter((entry) => entry.kind === 'model' && entry !== original);
+  assert.ok(models.length >= 4, 'the catalogue has its model-like torrents');
   for (const model of models) {
     const found = kept.get(model.infohash);
     assert.ok(found, `model-like "${model.name}" was not discovered (queue: ${JSON.stringify(report.queue)})`);
@@ -68,12 +84,20 @@ test('one pass over a 1,000-node sim finds and classifies every model-like torre
   const documentary = truth.find((entry) => entry.fixed === 'llama-documentary');
   assert.ok(documentary?.metadataServed && !kept.has(documentary.infohash), 'the llama documentary was judged and not kept');
 
-  // Every served torrent was judged: kept or rejected, none lost in the queue.
-  const served = truth.filter((entry) => entry.metadataServed).length;
+  const repack = kept.get(truth.find((entry) => entry.fixed === 'llama-repack')!.infohash)!;
+  assert.equal(repack.suggestedFamily?.id, familyId);
+  const evidence = repack.suggestedFamily!.evidence as { kind: string; file: string; memberInfohash: string }[];
+  assert.ok(evidence.some((item) => item.kind === 'same-pieces' && item.file.endsWith('7B/consolidated.00.pth') && item.memberInfohash === original.infohash), JSON.stringify(evidence));
+  for (const fixed of ['qwen2-gguf', 'mistral-7b-safetensors', 'llama-2-13b-chat-gguf'] as const) {
+    assert.equal(kept.get(truth.find((entry) => entry.fixed === fixed)!.infohash)!.suggestedFamily, null, `${fixed} is not LLaMA 1`);
+  }
+
+  // Every served torrent but the watched one was judged: kept or rejected, none lost in the queue.
+  const served = truth.filter((entry) => entry.metadataServed && entry !== original).length;
   assert.equal(report.queue.queued, 0);
   assert.equal(report.queue.discovered + report.queue.rejected, served, JSON.stringify(report.queue));
   // Unserved candidates were dropped with a reason after their attempts.
-  assert.equal(report.queue.dropped, truth.length - served);
+  assert.equal(report.queue.dropped, truth.length - 1 - served);
   assert.ok(Object.keys(report.queue.dropReasons).every((reason) => /^(no-peers|no-metadata|lookup-failed)/.test(reason)), JSON.stringify(report.queue.dropReasons));
   // A discovery.new fact per kept discovery, for the alert rules.
   const facts = store.db.prepare(`SELECT count(*) FROM domain_events WHERE type = 'discovery.new'`).pluck().get() as number;
