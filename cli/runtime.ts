@@ -7,6 +7,7 @@ import type { SwarmscopeConfig } from '../core/config.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { DEFAULT_WATCHLIST_PATH, loadWatchlists } from '../collector/watchlist/load-watchlist.ts';
 import { openStore, storeOptionsFromConfig } from '../store/open-store.ts';
+import { importFamilies } from '../store/state/import-families.ts';
 import type { SeriesStore, TorrentRegistry } from '../store/types.ts';
 
 export interface Runtime {
@@ -29,5 +30,8 @@ export async function openRuntime(config: SwarmscopeConfig, role: 'collector' | 
 /** Imports the watchlist entries into the registry; entries a user removed stay removed. */
 export function importWatchlist(runtime: Runtime): number {
   const sources = runtime.config.watch.length > 0 ? runtime.config.watch : [DEFAULT_WATCHLIST_PATH];
-  return runtime.registry.importEntries(loadWatchlists(sources));
+  const entries = loadWatchlists(sources);
+  const imported = runtime.registry.importEntries(entries);
+  importFamilies(runtime.stateDb, runtime.registry, entries);
+  return imported;
 }
