@@ -12,6 +12,7 @@ import type { SwarmMetric, TorrentRegistry } from '../../store/types.ts';
 export interface AlertRuleInput {
   kind: AlertKind;
   infohash?: string;
+  familyId?: string;
   metric?: SwarmMetric;
   op?: ThresholdOp;
   value?: number;
@@ -27,8 +28,8 @@ type Field = Exclude<keyof AlertRuleInput, 'kind' | 'label'>;
 
 /** The fields each kind takes; `required` ones must be present. */
 const FIELDS: Record<AlertKind, { required: Field[]; optional: Field[] }> = {
-  threshold: { required: ['metric', 'value'], optional: ['infohash', 'op', 'hysteresis'] },
-  growth: { required: ['metric', 'window', 'percent'], optional: ['infohash', 'hysteresis'] },
+  threshold: { required: ['metric', 'value'], optional: ['infohash', 'familyId', 'op', 'hysteresis'] },
+  growth: { required: ['metric', 'window', 'percent'], optional: ['infohash', 'familyId', 'hysteresis'] },
   mirror: { required: [], optional: ['mirrorId', 'changes'] },
   discovery: { required: [], optional: [] },
   metadata: { required: [], optional: ['infohash'] },
@@ -37,7 +38,7 @@ const FIELDS: Record<AlertKind, { required: Field[]; optional: Field[] }> = {
 /** A growth window shorter than this compares a sweep with itself. */
 const MIN_WINDOW_MS = 1_000;
 
-export function parseAlertRuleInput(input: AlertRuleInput, registry: TorrentRegistry): NewAlertRule {
+export function parseAlertRuleInput(input: AlertRuleInput, registry: TorrentRegistry, familyExists: (id: string) => boolean = () => false): NewAlertRule {
   const allowed = FIELDS[input.kind];
   const given = (Object.keys(input) as (keyof AlertRuleInput)[]).filter((key) => key !== 'kind' && key !== 'label' && input[key] !== undefined) as Field[];
   const missing = allowed.required.filter((field) => input[field] === undefined);
@@ -54,6 +55,10 @@ export function parseAlertRuleInput(input: AlertRuleInput, registry: TorrentRegi
     infohash = parseInfohash(input.infohash);
     if (!registry.get(infohash)) throw new SwarmscopeError('not_found', `torrent ${infohash} is not on the watchlist; add it first (POST /api/v1/torrents)`);
   }
+  if (input.familyId !== undefined) {
+    if (infohash !== null) throw new SwarmscopeError('invalid_request', 'give body/infohash or body/familyId, not both: a family rule watches every torrent of the family');
+    if (!familyExists(input.familyId)) throw new SwarmscopeError('not_found', `no family ${input.familyId} (GET /api/v1/families lists them)`);
+  }
   let windowMs: number | null = null;
   if (input.window !== undefined) {
     windowMs = parseDurationMs(input.window, 'body/window', { errorCode: 'invalid_request' });
@@ -64,6 +69,7 @@ export function parseAlertRuleInput(input: AlertRuleInput, registry: TorrentRegi
   return {
     kind: input.kind,
     infohash,
+    familyId: input.familyId ?? null,
     metric: input.metric ?? null,
     op: input.kind === 'threshold' ? (input.op ?? '>') : null,
     value: input.value ?? null,
@@ -80,6 +86,7 @@ export interface AlertRuleJson {
   id: string;
   kind: AlertKind;
   infohash: string | null;
+  familyId: string | null;
   metric: string | null;
   op: ThresholdOp | null;
   value: number | null;
@@ -97,6 +104,7 @@ export function alertRuleJson(rule: AlertRule): AlertRuleJson {
     id: rule.id,
     kind: rule.kind,
     infohash: rule.infohash,
+    familyId: rule.familyId,
     metric: rule.metric,
     op: rule.op,
     value: rule.value,

@@ -8,6 +8,7 @@
  */
 import type { AlertRule } from '../../store/state/alert-rules-repo.ts';
 import type { AlertingState } from '../../store/state/alerting-state.ts';
+import { createFamiliesRepo } from '../../store/state/families-repo.ts';
 import type { NewAlertEvent } from '../../store/state/event-log-repo.ts';
 import type { RuleSubjectState } from '../../store/state/alert-state-repo.ts';
 import { stableId } from '../../store/state/state-ids.ts';
@@ -34,12 +35,15 @@ interface Walk {
 export async function evaluateSeriesRules(context: SeriesRulesContext): Promise<NewAlertEvent[]> {
   const rules = context.state.rules.listByKinds(['threshold', 'growth']);
   if (rules.length === 0) return [];
-  const everyTorrent = rules.some((rule) => rule.infohash === null);
-  const scoped = [...new Set(rules.flatMap((rule) => (rule.infohash ? [rule.infohash] : [])))];
+  const families = createFamiliesRepo(context.state.db);
+  // A family rule follows the family as it is now: members attached later are watched from then on.
+  const membersOf = (rule: AlertRule): string[] | null => (rule.familyId ? (families.get(rule.familyId)?.torrents ?? []) : rule.infohash ? [rule.infohash] : null);
+  const everyTorrent = rules.some((rule) => membersOf(rule) === null);
+  const scoped = [...new Set(rules.flatMap((rule) => membersOf(rule) ?? []))];
   const latest = await context.series.latestSamples(everyTorrent ? undefined : scoped);
   const stored: NewAlertEvent[] = [];
   for (const rule of rules) {
-    const subjects = rule.infohash ? [rule.infohash] : [...latest.keys()];
+    const subjects = membersOf(rule) ?? [...latest.keys()];
     for (const infohash of subjects) {
       const newestMs = latest.get(infohash)?.atMs;
       if (newestMs === undefined) continue;
@@ -70,7 +74,7 @@ function walkRule(rule: AlertRule, infohash: string, prior: RuleSubjectState, po
   let armed = prior.armed;
   const events: NewAlertEvent[] = [];
   const torrent = context.registry.get(infohash, { includeRemoved: true });
-  const about = { ruleId: rule.id, ruleLabel: rule.label, infohash, label: torrent?.label ?? null, name: torrent?.name ?? null, metric: rule.metric };
+  const about = { ruleId: rule.id, ruleLabel: rule.label, ...(rule.familyId ? { familyId: rule.familyId } : {}), infohash, label: torrent?.label ?? null, name: torrent?.name ?? null, metric: rule.metric };
   for (const [atMs, value] of points) {
     if (atMs <= prior.evaluatedToMs) continue;
     if (rule.kind === 'threshold') {

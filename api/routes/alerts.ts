@@ -2,6 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { SwarmscopeError } from '../../core/errors.ts';
 import type { AlertingState } from '../../store/state/alerting-state.ts';
+import { createFamiliesRepo } from '../../store/state/families-repo.ts';
 import type { TorrentRegistry } from '../../store/types.ts';
 import { alertRuleJson, parseAlertRuleInput } from '../alerts/rule-input.ts';
 import { AlertRule, AlertRuleBody, AlertRuleList, IdParams } from '../schemas/alert.ts';
@@ -14,6 +15,7 @@ export interface AlertRoutesOptions {
 }
 
 export const alertRoutes: FastifyPluginAsync<AlertRoutesOptions> = async (app, { state, registry, now }) => {
+  const families = createFamiliesRepo(state.db);
   app.get<{ Querystring: PageQuery }>(
     '/alerts',
     { schema: { querystring: PageQuery, response: { 200: AlertRuleList, '4xx': ErrorResponse } } },
@@ -27,7 +29,7 @@ export const alertRoutes: FastifyPluginAsync<AlertRoutesOptions> = async (app, {
     '/alerts',
     { schema: { body: AlertRuleBody, response: { 201: AlertRule, '4xx': ErrorResponse } } },
     async (request, reply) => {
-      const rule = state.rules.create(parseAlertRuleInput(request.body, registry), now());
+      const rule = state.rules.create(parseAlertRuleInput(request.body, registry, (id) => families.get(id) !== undefined), now());
       reply.code(201).header('location', `${app.prefix}/alerts/${rule.id}`);
       return alertRuleJson(rule);
     },

@@ -8,6 +8,7 @@ export const AlertRuleBody = Type.Object(
   {
     kind: Type.Enum([...ALERT_KINDS], { description: 'threshold, growth, mirror (down/back/content changed/taken down), discovery, metadata' }),
     infohash: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'one watched torrent; every torrent when absent' })),
+    familyId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'threshold and growth: every torrent of this leak family (instead of one infohash)' })),
     metric: Type.Optional(Type.Enum([...SWARM_METRICS], { description: 'threshold and growth: the series, e.g. dht_peers' })),
     op: Type.Optional(Type.Enum([...THRESHOLD_OPS], { description: 'threshold: comparison, default >' })),
     value: Type.Optional(Type.Number({ description: 'threshold: the value to cross' })),
@@ -35,6 +36,7 @@ export const AlertRule = Type.Object({
   id: Type.String(),
   kind: Type.String(),
   infohash: NullableString,
+  familyId: NullableString,
   metric: NullableString,
   op: NullableString,
   value: NullableNumber,

@@ -33,7 +33,7 @@ export async function prepareDemoStore(dbPath: string, options: { mirrorUrl?: st
     }
     const rules = openAlertingState(store.db).rules;
     if (rules.list({ offset: 0, limit: 1 }).total > 0) return;
-    const none = { infohash: null, metric: null, op: null, value: null, windowMs: null, percent: null, hysteresis: null, mirrorId: null, mirrorEvents: [], label: null };
+    const none = { infohash: null, familyId: null, metric: null, op: null, value: null, windowMs: null, percent: null, hysteresis: null, mirrorId: null, mirrorEvents: [], label: null };
     rules.create({ ...none, kind: 'threshold', infohash: first, metric: 'dht_peers', op: '>', value: 1000, label: 'demo: over 1,000 DHT peers' }, nowMs);
     rules.create({ ...none, kind: 'mirror', label: 'demo: mirror changes' }, nowMs);
   } finally {

@@ -33,4 +33,12 @@ export const FAMILY_MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 71,
+    name: 'alert rules may target a leak family',
+    up(db) {
+      // A threshold or growth rule on a family watches every member torrent (members change; the rule follows).
+      db.exec('ALTER TABLE alert_rules ADD COLUMN family_id TEXT');
+    },
+  },
 ];

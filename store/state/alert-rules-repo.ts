@@ -18,6 +18,8 @@ export interface AlertRule {
   kind: AlertKind;
   /** Limits threshold, growth and metadata rules to one torrent; null = every watched torrent. */
   infohash: string | null;
+  /** Threshold and growth rules: every torrent of this leak family (its members when evaluated); null = not limited to a family. */
+  familyId: string | null;
   metric: SwarmMetric | null;
   op: ThresholdOp | null;
   /** The threshold (threshold rules). */
@@ -41,7 +43,7 @@ export type NewAlertRule = Omit<AlertRule, 'id' | 'createdAtMs'>;
 /** As stored: the list of mirror changes is a JSON column. */
 type RuleRow = Omit<AlertRule, 'mirrorEvents'> & { mirrorEvents: string };
 
-const COLUMNS = `id, kind, infohash, metric, op, value, window_ms AS windowMs, percent, hysteresis, mirror_id AS mirrorId,
+const COLUMNS = `id, kind, infohash, family_id AS familyId, metric, op, value, window_ms AS windowMs, percent, hysteresis, mirror_id AS mirrorId,
   mirror_events AS mirrorEvents, label, created_at_ms AS createdAtMs`;
 
 function decode(row: RuleRow): AlertRule {
@@ -59,8 +61,8 @@ export interface AlertRulesRepo {
 
 export function createAlertRulesRepo(db: Database.Database): AlertRulesRepo {
   const insert = db.prepare(`
-    INSERT INTO alert_rules (id, kind, infohash, metric, op, value, window_ms, percent, hysteresis, mirror_id, mirror_events, label, created_at_ms)
-    VALUES (@id, @kind, @infohash, @metric, @op, @value, @windowMs, @percent, @hysteresis, @mirrorId, @mirrorEvents, @label, @createdAtMs)
+    INSERT INTO alert_rules (id, kind, infohash, family_id, metric, op, value, window_ms, percent, hysteresis, mirror_id, mirror_events, label, created_at_ms)
+    VALUES (@id, @kind, @infohash, @familyId, @metric, @op, @value, @windowMs, @percent, @hysteresis, @mirrorId, @mirrorEvents, @label, @createdAtMs)
   `);
   const selectOne = db.prepare(`SELECT ${COLUMNS} FROM alert_rules WHERE id = ?`);
   const count = db.prepare('SELECT count(*) AS total FROM alert_rules');

@@ -12,6 +12,7 @@ export const HOUR = 3_600_000;
 export const RULE_DEFAULTS: NewAlertRule = {
   kind: 'threshold',
   infohash: null,
+  familyId: null,
   metric: 'dht_peers',
   op: '>',
   value: null,

@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
+import { createFamiliesRepo } from '../../store/state/families-repo.ts';
 import { HOUR, MIN, T0, openAlertFixture, type AlertFixture } from './alert-fixture.ts';
 
 const A = 'a'.repeat(40);
@@ -51,6 +52,24 @@ describe('series rule evaluation', () => {
     await f.sample(A, T0 + 4 * MIN, 600);
     assert.equal(await f.evaluator.evaluateOnce(), 1, 'A is evaluated from the first sample after the rule was made');
     assert.deepEqual(new Set(f.state.events.list({}, { offset: 0, limit: 10 }).events.map((event) => event.subject)), new Set([A, B]));
+  });
+
+  it('applies a family rule to the family\'s members as they are when evaluated, and names the family', async () => {
+    f = openAlertFixture();
+    const C = 'c'.repeat(40);
+    const families = createFamiliesRepo(f.store.db);
+    const family = families.create({ name: 'LLaMA 1' });
+    families.attach(family.id, 'torrent', A);
+    const rule = f.addRule({ kind: 'threshold', value: 100, familyId: family.id }, T0);
+    await f.sample(A, T0 + MIN, 150);
+    await f.sample(C, T0 + MIN, 150);
+    assert.equal(await f.evaluator.evaluateOnce(), 1, 'A is a member; C is not');
+    families.attach(family.id, 'torrent', B);
+    await f.sample(B, T0 + 2 * MIN, 200);
+    assert.equal(await f.evaluator.evaluateOnce(), 1, 'B joined the family, and the rule follows');
+    const events = f.state.events.list({ ruleId: rule.id }, { offset: 0, limit: 10 }).events;
+    assert.deepEqual(events.map((event) => event.subject).sort(), [A, B]);
+    assert.equal((events[0]!.payload as { data: { familyId: string } }).data.familyId, family.id);
   });
 
   it('fires a growth rule once on +50% within 24 h, measured against the sample a window before', async () => {

@@ -22,6 +22,7 @@ describe('/api/v1/alerts', () => {
       id: undefined,
       kind: 'threshold',
       infohash: A,
+      familyId: null,
       metric: 'dht_peers',
       op: '>',
       value: 100,

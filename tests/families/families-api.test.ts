@@ -105,6 +105,11 @@ describe('families API', () => {
     assert.equal(after1.name, body.name, 'a refused PATCH renames nothing');
     assert.equal(after1.description, 'leaked 2023-03-03');
 
+    const rule = { kind: 'threshold', metric: 'dht_peers', value: 100, familyId: family.id };
+    assert.equal((await app.inject({ method: 'POST', url: '/api/v1/alerts', headers: AUTH, payload: rule })).statusCode, 201, 'alert rules may target a family');
+    assert.equal((await app.inject({ method: 'POST', url: '/api/v1/alerts', headers: AUTH, payload: { ...rule, infohash: A } })).statusCode, 400);
+    assert.equal((await app.inject({ method: 'POST', url: '/api/v1/alerts', headers: AUTH, payload: { ...rule, familyId: 'fam_nope' } })).statusCode, 404);
+
     assert.equal((await app.inject({ method: 'DELETE', url: `/api/v1/families/${family.id}`, headers: AUTH })).statusCode, 204);
     assert.equal((await app.inject({ url: `/api/v1/families/${family.id}` })).statusCode, 404);
     assert.ok(store.registry.get(A), 'deleting a family leaves its torrents watched');
