@@ -71,6 +71,12 @@ export const api = {
   events: (params, options) => getJson('/api/v1/events', params, options),
   mirrors: (params, options) => getJson('/api/v1/mirrors', params, options),
   mirrorSeries: (id, params, options) => getJson(`/api/v1/mirrors/${encodeURIComponent(id)}/series`, params, options),
+  discoveries: (params, options) => getJson('/api/v1/discoveries', params, options),
+  families: (options) => getJson('/api/v1/families', {}, options),
+  family: (id, options) => getJson(`/api/v1/families/${encodeURIComponent(id)}`, {}, options),
+  familySeries: (id, params, options) => getJson(`/api/v1/families/${encodeURIComponent(id)}/series`, params, options),
+  familyUniquePeers: (id, params, options) => getJson(`/api/v1/families/${encodeURIComponent(id)}/unique-peers`, params, options),
+  familyGeo: (id, params, options) => getJson(`/api/v1/families/${encodeURIComponent(id)}/geo`, params, options),
 };
 
 /** The CSV the API renders for the same query (`format=csv`): what a download link points at. */

@@ -7,12 +7,14 @@ import { parseRoute } from './router.js';
 import { startStatusBanner } from './status-banner.js';
 import { destroyAllCharts } from './time-chart.js';
 import { renderCompare } from './views/compare.js';
+import { renderDiscoveries } from './views/discoveries.js';
+import { renderFamilies, renderFamily } from './views/families.js';
 import { renderMirrors } from './views/mirrors.js';
 import { renderOverview } from './views/overview.js';
 import { renderTorrent } from './views/torrent.js';
 
-const VIEWS = { overview: renderOverview, torrent: renderTorrent, compare: renderCompare, mirrors: renderMirrors };
-const TITLES = { overview: 'Watched torrents', torrent: 'Torrent', compare: 'Compare', mirrors: 'Mirrors' };
+const VIEWS = { overview: renderOverview, torrent: renderTorrent, compare: renderCompare, mirrors: renderMirrors, discoveries: renderDiscoveries, families: renderFamilies, family: renderFamily };
+const TITLES = { overview: 'Watched torrents', torrent: 'Torrent', compare: 'Compare', mirrors: 'Mirrors', discoveries: 'Discoveries', families: 'Leak families', family: 'Leak family' };
 
 const main = document.getElementById('main');
 let current;
@@ -23,7 +25,7 @@ function show() {
   destroyAllCharts();
   current = new AbortController();
   for (const link of document.querySelectorAll('[data-nav]')) {
-    if (link.dataset.nav === route.view) link.setAttribute('aria-current', 'page');
+    if (link.dataset.nav === (route.view === 'family' ? 'families' : route.view)) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
   document.title = `${TITLES[route.view]} · swarmscope`;
