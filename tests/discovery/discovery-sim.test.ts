@@ -9,6 +9,7 @@ import dgram from 'node:dgram';
 import { test, type TestContext } from 'node:test';
 import { familySuggester } from '../../collector/discovery/family-suggester.ts';
 import { openDiscovery } from '../../collector/discovery/open-discovery.ts';
+import { KrpcSocket } from '../../collector/dht/krpc-socket.ts';
 import { loadConfig, type SwarmscopeConfig } from '../../core/config.ts';
 import { createLogger } from '../../core/logger.ts';
 import { startSimSwarm, type SimSwarm } from '../../sim/index.ts';
@@ -132,4 +133,27 @@ test('the crawler never sends more queries per second than its budget', { timeou
     busiest = Math.max(busiest, end - start);
   }
   assert.ok(busiest <= ratePerSecond, `${busiest} queries within one second, budget ${ratePerSecond}/s`);
+});
+
+test('passively: an infohash another node asks our node about is fetched, judged and kept as found by "passive"; a forged announce records nothing', { timeout: 60_000 }, async (t) => {
+  // No node hands out samples: whatever is found was asked of our node.
+  const swarm = await startSimSwarm({ nodes: 200, torrents: 0, seed: 12, maxSamplesPerReply: 0, catalogue: { torrents: 10, metadataShare: 0 } });
+  t.after(() => swarm.close());
+  const { store, service } = await openSimDiscovery(t, swarm, { discoveryRate: 500 });
+  await service.bootstrap();
+  const truth = swarm.catalogue();
+  const qwen = truth.find((entry) => entry.fixed === 'qwen2-gguf')!;
+  const mistral = truth.find((entry) => entry.fixed === 'mistral-7b-safetensors')!;
+  const asker = await KrpcSocket.open({ bindHost: '127.0.0.1', loopbackOnly: true });
+  t.after(() => asker.close());
+  const target = service.socket.address;
+  const answer = await asker.query({ host: '127.0.0.1', port: target.port }, 'get_peers', { info_hash: Buffer.from(qwen.infohash, 'hex') });
+  assert.ok(Buffer.isBuffer(answer.body.token), 'our node answers get_peers with a token, as BEP 5 asks');
+  await assert.rejects(asker.query({ host: '127.0.0.1', port: target.port }, 'announce_peer', { info_hash: Buffer.from(mistral.infohash, 'hex'), port: 6881, token: Buffer.alloc(8) }), /invalid token/);
+  const report = await service.runOnce({ deadlineMs: performance.now() + 40_000 });
+  const kept = createDiscoveriesRepo(store.db).list().discoveries;
+  assert.deepEqual(kept.map((discovery) => [discovery.name, discovery.foundBy]), [[qwen.name, 'passive']]);
+  assert.equal(report.passive?.getPeers, 1);
+  assert.equal(report.passive?.badTokens, 1);
+  assert.equal(report.crawl.samples, 0);
 });
