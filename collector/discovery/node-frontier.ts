@@ -2,7 +2,9 @@
  * The nodes the sampling crawler knows and when each may be sampled again. BEP 51: "interval ... the
  * subset refresh interval in seconds": asking a node again sooner returns the same sample, so a node
  * is not asked before its interval has passed. Nodes never sampled come first (they widen the
- * crawl); then the node whose interval ended longest ago. Nodes without BEP 51 are set aside for a
+ * crawl); then, among the nodes whose interval has ended, the one that said (`num`) it stores the
+ * most infohashes, since its next sample is the likeliest to hold unseen ones (ties: the one due
+ * longest). Nodes without BEP 51 are set aside for a
  * long while; nodes that stop answering are evicted. Bounded: past the capacity, new nodes are not
  * taken until evictions make room (the crawl is then as wide as memory allows, not wider).
  */
@@ -74,7 +76,8 @@ export class NodeFrontier {
     }
     let best: FrontierNode | undefined;
     for (const node of this.nodes.values()) {
-      if (node.nextSampleAtMs <= nowMs && node.nextSampleAtMs !== Infinity && (!best || node.nextSampleAtMs < best.nextSampleAtMs)) best = node;
+      if (node.nextSampleAtMs > nowMs || node.nextSampleAtMs === Infinity) continue;
+      if (!best || node.lastNum > best.lastNum || (node.lastNum === best.lastNum && node.nextSampleAtMs < best.nextSampleAtMs)) best = node;
     }
     return best ? this.hold(best) : undefined;
   }

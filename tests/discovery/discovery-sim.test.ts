@@ -139,7 +139,7 @@ test('passively: an infohash another node asks our node about is fetched, judged
   // No node hands out samples: whatever is found was asked of our node.
   const swarm = await startSimSwarm({ nodes: 200, torrents: 0, seed: 12, maxSamplesPerReply: 0, catalogue: { torrents: 10, metadataShare: 0 } });
   t.after(() => swarm.close());
-  const { store, service } = await openSimDiscovery(t, swarm, { discoveryRate: 500 });
+  const { store, service } = await openSimDiscovery(t, swarm, { discoveryRate: 500, autoWatchScore: 0.8 });
   await service.bootstrap();
   const truth = swarm.catalogue();
   const qwen = truth.find((entry) => entry.fixed === 'qwen2-gguf')!;
@@ -156,4 +156,12 @@ test('passively: an infohash another node asks our node about is fetched, judged
   assert.equal(report.passive?.getPeers, 1);
   assert.equal(report.passive?.badTokens, 1);
   assert.equal(report.crawl.samples, 0);
+  // Auto-watch: it scored over 0.8, so it is on the watchlist now, with its metadata and where it came from.
+  const watched = store.registry.get(qwen.infohash);
+  assert.equal(watched?.name, qwen.name);
+  assert.match(watched?.source ?? '', /^discovery \(passive, score 0\.\d+\)$/);
+  assert.deepEqual(watched?.files, qwen.files);
+  assert.ok(kept[0]!.watchedAtMs !== null);
+  const fact = store.db.prepare(`SELECT data FROM domain_events WHERE type = 'discovery.new'`).pluck().get() as string;
+  assert.equal(JSON.parse(fact).autoWatched, true);
 });

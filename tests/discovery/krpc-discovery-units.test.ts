@@ -115,4 +115,12 @@ describe('node frontier', () => {
     assert.equal(frontier.size, 2);
     assert.equal(frontier.stats().evicted, 1);
   });
+
+  it('among due nodes, asks first the one that said it stores the most (BEP 51 num)', () => {
+    const frontier = new NodeFrontier();
+    for (const n of [1, 2, 3]) frontier.add(contact(n));
+    const nums = [3, 500, 40];
+    for (const num of nums) frontier.markSampled(frontier.takeDue(0)!, 60, num, 0);
+    assert.deepEqual([frontier.takeDue(60_000), frontier.takeDue(60_000), frontier.takeDue(60_000)].map((node) => node?.lastNum), [500, 40, 3]);
+  });
 });
