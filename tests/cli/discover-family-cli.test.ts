@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runCli, startSimProcess } from '../helpers/child-processes.ts';
+import { runCli, startApiProcess, startSimProcess } from '../helpers/child-processes.ts';
 
 test('discover --once --json finds the catalogue\'s models; discoveries ls and family commands read and edit the same store', { timeout: 180_000 }, async (t) => {
   const sim = await startSimProcess(t, ['--nodes', '400', '--torrents', '0', '--seed', '11', '--catalogue', '40']);
@@ -55,4 +55,21 @@ test('discover --once --json finds the catalogue\'s models; discoveries ls and f
   const badRules = await runCli(['discover', '--once', '--classifier-rules', rules, ...common]);
   assert.equal(badRules.code, 2);
   assert.match(badRules.stderr, /rules\[0\]\.pattern is not a valid regular expression/);
+});
+
+test('start --discover runs the crawler beside the collector: its discoveries appear in the API', { timeout: 120_000 }, async (t) => {
+  const sim = await startSimProcess(t, ['--nodes', '300', '--torrents', '1', '--seed', '21', '--catalogue', '20']);
+  const dir = mkdtempSync(join(tmpdir(), 'swarmscope-start-discover-'));
+  const api = await startApiProcess(t, [
+    'start', '--discover', '--discovery-rate', '300', '--store', `sqlite:${join(dir, 'db.sqlite')}`, '--data-dir', dir, '--bootstrap', sim.bootstrap.join(','),
+    '--allow-private-addresses', '--dht-loopback-only', '--watch', sim.torrents[0]!.infohash, '--probe-sample-size', '0',
+  ]);
+  let discoveries: { name: string; foundBy: string }[] = [];
+  for (let attempt = 0; attempt < 300 && discoveries.length < 5; attempt++) {
+    discoveries = ((await (await fetch(`${api.url}/api/v1/discoveries?minScore=0.5`)).json()) as { discoveries: { name: string; foundBy: string }[] }).discoveries;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.deepEqual(discoveries.map((discovery) => discovery.name).sort(), ['LLaMA', 'Mistral-7B-v0.1', 'llama-2-13b-chat.Q4_K_M.gguf', 'llama-weights-7b-13b', 'qwen2-7b-instruct-q4_k_m.gguf']);
+  const bad = await fetch(`${api.url}/api/v1/discoveries?minScore=2`);
+  assert.equal(bad.status, 400);
 });
