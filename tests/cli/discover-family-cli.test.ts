@@ -14,7 +14,7 @@ test('discover --once --json finds the catalogue\'s models; discoveries ls and f
   const dir = mkdtempSync(join(tmpdir(), 'swarmscope-discover-'));
   const store = `sqlite:${join(dir, 'db.sqlite')}`;
   const common = ['--store', store, '--data-dir', dir, '--bootstrap', sim.bootstrap.join(','), '--allow-private-addresses', '--dht-loopback-only', '--log-level', 'silent'];
-  const run = await runCli(['discover', '--once', '--json', '--discovery-rate', '400', '--max-duration', '90s', ...common], { timeoutMs: 150_000 });
+  const run = await runCli(['discover', '--once', '--json', '--discovery-rate', '200', '--max-duration', '90s', ...common], { timeoutMs: 150_000 });
   assert.equal(run.code, 0, run.stderr);
   const found = JSON.parse(run.stdout) as { discoveries: { infohash: string; name: string; score: number; reasons: string[]; foundBy: string; firstSeenAt: string }[]; run: { queries: number } };
   const names = found.discoveries.map((discovery) => discovery.name).sort();
@@ -61,7 +61,7 @@ test('start --discover runs the crawler beside the collector: its discoveries ap
   const sim = await startSimProcess(t, ['--nodes', '300', '--torrents', '1', '--seed', '21', '--catalogue', '20']);
   const dir = mkdtempSync(join(tmpdir(), 'swarmscope-start-discover-'));
   const api = await startApiProcess(t, [
-    'start', '--discover', '--discovery-rate', '300', '--store', `sqlite:${join(dir, 'db.sqlite')}`, '--data-dir', dir, '--bootstrap', sim.bootstrap.join(','),
+    'start', '--discover', '--discovery-rate', '200', '--store', `sqlite:${join(dir, 'db.sqlite')}`, '--data-dir', dir, '--bootstrap', sim.bootstrap.join(','),
     '--allow-private-addresses', '--dht-loopback-only', '--watch', sim.torrents[0]!.infohash, '--probe-sample-size', '0',
   ]);
   let discoveries: { name: string; foundBy: string }[] = [];

@@ -63,7 +63,7 @@ test('one pass over a 1,000-node sim finds and classifies every model-like torre
   const original = truth.find((entry) => entry.fixed === 'llama-original')!;
   let familyId = '';
   // The watched LLaMA leak, in a family: its re-pack must be suggested for it, with the shared files.
-  const { store, service } = await openSimDiscovery(t, swarm, { discoveryRate: 1000 }, (opened) => {
+  const { store, service } = await openSimDiscovery(t, swarm, { discoveryRate: 300 }, (opened) => {
     opened.registry.add({ infohash: original.infohash, label: 'LLaMA', name: original.name, files: original.files, infoDictionary: original.infoBytes });
     familyId = createFamiliesRepo(opened.db).create({ name: 'LLaMA 1 (March 2023 leak)' }).id;
     createFamiliesRepo(opened.db).attach(familyId, 'torrent', original.infohash);
@@ -139,7 +139,7 @@ test('passively: an infohash another node asks our node about is fetched, judged
   // No node hands out samples: whatever is found was asked of our node.
   const swarm = await startSimSwarm({ nodes: 200, torrents: 0, seed: 12, maxSamplesPerReply: 0, catalogue: { torrents: 10, metadataShare: 0 } });
   t.after(() => swarm.close());
-  const { store, service } = await openSimDiscovery(t, swarm, { discoveryRate: 500, autoWatchScore: 0.8 });
+  const { store, service } = await openSimDiscovery(t, swarm, { discoveryRate: 200, autoWatchScore: 0.8 });
   await service.bootstrap();
   const truth = swarm.catalogue();
   const qwen = truth.find((entry) => entry.fixed === 'qwen2-gguf')!;
