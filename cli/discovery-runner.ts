@@ -3,6 +3,7 @@
  * the config): the crawler joins the DHT on its own socket and runs until the command stops. A DHT
  * that cannot be joined yet is retried every minute, as the collector keeps serving meanwhile.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { familySuggester } from '../collector/discovery/family-suggester.ts';
 import type { DiscoveryService } from '../collector/discovery/discovery-service.ts';
 import { openDiscovery } from '../collector/discovery/open-discovery.ts';
@@ -20,7 +21,8 @@ export async function startDiscoveryIfEnabled(runtime: Runtime): Promise<Running
   if (!runtime.config.discovery) return undefined;
   const service = await openDiscovery(runtime.config, { stateDb: runtime.stateDb, registry: runtime.registry, log: runtime.log});
   let stopped = false;
-  let retryTimer: NodeJS.Timeout | undefined;
+  // Ends the wait between bootstrap attempts at once on stop (a cleared timer alone would leave it pending).
+  const stopping = new AbortController();
   const running = (async () => {
     while (!stopped) {
       try {
@@ -28,7 +30,7 @@ export async function startDiscoveryIfEnabled(runtime: Runtime): Promise<Running
         break;
       } catch (error) {
         runtime.log.warn({ err: describeError(error) }, 'discovery: DHT not joined yet, retrying in a minute');
-        await new Promise<void>((resolve) => (retryTimer = setTimeout(resolve, BOOTSTRAP_RETRY_MS)));
+        await sleep(BOOTSTRAP_RETRY_MS, undefined, { signal: stopping.signal }).catch(() => undefined);
       }
     }
     if (!stopped) await service.run();
@@ -38,7 +40,7 @@ export async function startDiscoveryIfEnabled(runtime: Runtime): Promise<Running
     service,
     async stop() {
       stopped = true;
-      clearTimeout(retryTimer);
+      stopping.abort();
       await service.stop();
       await running;
     },

@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import type { FastifyPluginAsync } from 'fastify';
 import { SwarmscopeError } from '../../core/errors.ts';
 import { createMirrorRegistry } from '../../store/mirror-registry.ts';
-import { type FamiliesRepo, type Family, createFamiliesRepo } from '../../store/state/families-repo.ts';
+import { type Family, createFamiliesRepo } from '../../store/state/families-repo.ts';
 import { resolveFamilyMember } from '../../store/state/family-members.ts';
 import type { TorrentRegistry } from '../../store/types.ts';
 import { ErrorResponse } from '../schemas/common.ts';
@@ -38,9 +38,9 @@ export const familyRoutes: FastifyPluginAsync<FamilyRoutesOptions> = async (app,
     torrents: (members?.torrents ?? []).map((raw, index) => resolveFamilyMember(raw, { registry, mirrors }, `body/${where}torrents/${index}`, 'torrent').member),
     mirrors: (members?.mirrors ?? []).map((raw, index) => resolveFamilyMember(raw, { registry, mirrors }, `body/${where}mirrors/${index}`, 'mirror').member),
   });
-  const attachAll = (repo: FamiliesRepo, id: string, members: { torrents: string[]; mirrors: string[] }) => {
-    for (const infohash of members.torrents) repo.attach(id, 'torrent', infohash);
-    for (const mirrorId of members.mirrors) repo.attach(id, 'mirror', mirrorId);
+  const attachAll = (id: string, members: { torrents: string[]; mirrors: string[] }) => {
+    for (const infohash of members.torrents) families.attach(id, 'torrent', infohash);
+    for (const mirrorId of members.mirrors) families.attach(id, 'mirror', mirrorId);
   };
   const mustGet = (id: string): Family => {
     const family = families.get(id);
@@ -61,7 +61,7 @@ export const familyRoutes: FastifyPluginAsync<FamilyRoutesOptions> = async (app,
     const members = checkedMembers(request.body, '');
     const family = stateDb.transaction(() => {
       const created = families.create({ name: request.body.name, description: request.body.description ?? null });
-      attachAll(families, created.id, members);
+      attachAll(created.id, members);
       return families.get(created.id)!;
     })();
     reply.code(201).header('location', `${app.prefix}/families/${family.id}`);
@@ -79,7 +79,7 @@ export const familyRoutes: FastifyPluginAsync<FamilyRoutesOptions> = async (app,
       stateDb.transaction(() => {
         const { name, description } = request.body;
         if (name !== undefined || description !== undefined) families.update(id, { name, description });
-        attachAll(families, id, attach);
+        attachAll(id, attach);
         for (const infohash of detach.torrents) families.detach(id, 'torrent', infohash);
         for (const mirrorId of detach.mirrors) families.detach(id, 'mirror', mirrorId);
       })();

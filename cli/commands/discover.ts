@@ -82,6 +82,7 @@ export function registerDiscover(program: Command): void {
         }
         const running = service.run();
         await waitForShutdown(runtime.log);
+        // stop() ends run(); the finally below closes the (already closed) socket again at no cost.
         await service.stop();
         await running;
       } finally {

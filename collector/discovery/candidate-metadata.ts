@@ -13,6 +13,7 @@ import type { KrpcSocket } from '../dht/krpc-socket.ts';
 import { type ConnectOptions, isProbeTarget } from '../peer-wire/connect.ts';
 import type { VerifiedMetadata } from '../peer-wire/fetch-metadata.ts';
 import { probePeer } from '../peer-wire/probe-peer.ts';
+import { samplePeers } from '../peer-wire/probe-swarm.ts';
 
 /** Peers asked for metadata per attempt; real swarms have many that never accept a connection. */
 export const MAX_PEERS_TRIED_PER_ATTEMPT = 12;
@@ -49,9 +50,8 @@ export async function fetchCandidateMetadata(infohash: string, options: Candidat
     return { ok: false, problem: `lookup-failed: ${describeError(error)}`, peersFound: 0 };
   }
   if (found.size === 0) return { ok: false, problem: 'no-peers', peersFound: 0 };
-  // Random order: a retry then asks other peers than the attempt before, when there are many.
-  const shuffled = [...found.values()].sort(() => Math.random() - 0.5);
-  const peers = shuffled.slice(0, MAX_PEERS_TRIED_PER_ATTEMPT);
+  // A uniform sample: a retry then asks other peers than the attempt before, when there are many.
+  const peers = samplePeers([...found.values()], MAX_PEERS_TRIED_PER_ATTEMPT);
   const problems = new Map<string, number>();
   let next = 0;
   let metadata: VerifiedMetadata | undefined;

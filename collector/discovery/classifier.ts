@@ -62,22 +62,24 @@ export function classify(input: ClassifierInput, rules: ClassifierRules): Classi
   const totalBytes = Math.max(1, files.reduce((sum, file) => sum + Math.max(0, file.length), 0));
   const contributions: { value: number; reason: string }[] = [];
 
-  // Weight files: the strongest evidence, one contribution for the best-matching format.
+  // Weight files: the strongest evidence; one contribution, named after the first rule that matched
+  // (largest file first) and counting every file any weight rule accepts.
+  const weightRules = byKind('weight-file');
   let weightFiles = 0;
   let weightBytes = 0;
-  const weightRule = byKind('weight-file').find((rule) => files.some((file) => file.length >= settings.minWeightFileBytes && rule.pattern!.test(baseName(file.path))));
-  const weightRules = byKind('weight-file');
+  let first: { rule: ClassifierRule; path: string } | undefined;
   for (const file of files) {
-    if (file.length >= settings.minWeightFileBytes && weightRules.some((rule) => rule.pattern!.test(baseName(file.path)))) {
-      weightFiles++;
-      weightBytes += file.length;
-    }
+    if (file.length < settings.minWeightFileBytes) continue;
+    const rule = weightRules.find((candidate) => candidate.pattern!.test(baseName(file.path)));
+    if (!rule) continue;
+    weightFiles++;
+    weightBytes += file.length;
+    first ??= { rule, path: file.path };
   }
-  if (weightRule && weightFiles > 0) {
+  if (first) {
     const share = weightBytes / totalBytes;
-    const value = share >= settings.weightByteShare ? weightRule.weight : weightRule.weight / 2;
-    const example = files.find((file) => weightRule.pattern!.test(baseName(file.path)))!;
-    contributions.push({ value, reason: `${weightFiles} weight file${weightFiles === 1 ? '' : 's'} (e.g. ${baseName(example.path)}), ${gigabytes(weightBytes)}, ${Math.round(share * 100)}% of the bytes: ${weightRule.why} (${signed(value)})` });
+    const value = share >= settings.weightByteShare ? first.rule.weight : first.rule.weight / 2;
+    contributions.push({ value, reason: `${weightFiles} weight file${weightFiles === 1 ? '' : 's'} (e.g. ${baseName(first.path)}), ${gigabytes(weightBytes)}, ${Math.round(share * 100)}% of the bytes: ${first.rule.why} (${signed(value)})` });
   }
 
   if (weightFiles > 0) {

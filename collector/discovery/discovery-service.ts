@@ -175,7 +175,7 @@ export class DiscoveryService {
         if (!candidate) {
           // In a one-pass run, stop once the crawl is over and nothing is queued or being fetched.
           // Queued-but-not-due candidates wait for their retry (a one-pass run uses short retries).
-          if (options.untilIdle && this.crawlDone && this.metadataInFlight === 0 && this.deps.queue.counts().queued === 0) return;
+          if (options.untilIdle && this.crawlDone && this.metadataInFlight === 0 && this.deps.queue.queuedCount() === 0) return;
           await sleep(IDLE_POLL_MS);
           continue;
         }

@@ -83,7 +83,7 @@ export class DiscoveryQueue {
         if (this.statements.insert.run(infohash, foundBy, nowMs).changes === 1) queued.push(infohash);
       }
       if (queued.length === 0) return;
-      const excess = (this.statements.countQueued.get() as number) - this.options.maxQueued;
+      const excess = this.queuedCount() - this.options.maxQueued;
       if (excess > 0) {
         this.statements.dropOldest.run(excess);
         this.statements.bump.run(DROPPED_OLDEST, excess);
@@ -123,6 +123,11 @@ export class DiscoveryQueue {
       this.statements.finish.run(status, reason, nowMs, infohash);
       if (status === 'rejected') this.forgetExcess();
     })();
+  }
+
+  /** Candidates waiting for metadata (one index count; counts() reads every status and counter). */
+  queuedCount(): number {
+    return this.statements.countQueued.get() as number;
   }
 
   statusOf(infohash: string): CandidateStatus | undefined {
