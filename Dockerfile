@@ -12,7 +12,10 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim
+# The methods record names the commit a figure came from (core/software-identity.ts): the image has no .git.
+ARG SWARMSCOPE_COMMIT=unknown
 ENV NODE_ENV=production \
+    SWARMSCOPE_COMMIT=${SWARMSCOPE_COMMIT} \
     SWARMSCOPE_HOST=0.0.0.0 \
     SWARMSCOPE_DATA_DIR=/data
 WORKDIR /app

@@ -26,6 +26,7 @@ import { familyRoutes } from './routes/families.ts';
 import { familySpreadRoutes } from './routes/family-spread.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
+import { methodsRoutes } from './routes/methods.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { mirrorRoutes } from './routes/mirrors.ts';
 import { mirrorSeriesRoutes } from './routes/mirrors-series.ts';
@@ -78,7 +79,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     registry: deps.registry,
     parseTorrentInput: deps.parseTorrentInput ?? parseInfohashOnly,
   });
-  await app.register(torrentSeriesRoutes, { prefix: API_PREFIX, series: deps.series, registry: deps.registry, now });
+  await app.register(torrentSeriesRoutes, { prefix: API_PREFIX, series: deps.series, registry: deps.registry, stateDb: deps.stateDb, now });
+  await app.register(methodsRoutes, { prefix: API_PREFIX, stateDb: deps.stateDb, storeKind: deps.series.kind, now });
   await app.register(torrentGeoRoutes, { prefix: API_PREFIX, series: deps.series, registry: deps.registry, now });
   await app.register(torrentUniquePeersRoutes, { prefix: API_PREFIX, series: deps.series, registry: deps.registry, now });
   await app.register(discoveryRoutes, { prefix: API_PREFIX, stateDb: deps.stateDb, now });

@@ -1,6 +1,7 @@
 /** Watchlist entries as the REST API shows them: ISO 8601 times, camelCase, `latest` or null. */
 import { redactUrl } from '../core/redact-url.ts';
 import { sampleToLatestJson, type LatestSampleJson } from '../store/sample-fields.ts';
+import { swarmEstimateSummary, type SwarmEstimateSummary } from '../store/swarm-estimate-summary.ts';
 import type { SwarmSample, WatchedTorrent } from '../store/types.ts';
 
 export interface TorrentSummaryJson {
@@ -18,6 +19,8 @@ export interface TorrentDetailJson extends TorrentSummaryJson {
   files: { path: string; length: number }[];
   trackers: string[];
   webSeeds: string[];
+  /** The newest sample's total-swarm estimate, with its interval, assumptions, or why there is none. */
+  swarmEstimate: SwarmEstimateSummary | null;
 }
 
 export function torrentSummaryJson(torrent: WatchedTorrent, latest: SwarmSample | undefined): TorrentSummaryJson {
@@ -40,5 +43,6 @@ export function torrentDetailJson(torrent: WatchedTorrent, latest: SwarmSample |
     // Passkeys stay in the store for scraping; they are never served (core/redact-url.ts).
     trackers: torrent.trackers.map(redactUrl),
     webSeeds: torrent.webSeeds,
+    swarmEstimate: latest ? swarmEstimateSummary(latest.values) : null,
   };
 }

@@ -5,11 +5,13 @@
  */
 import { join } from 'node:path';
 import type { Logger } from '../core/logger.ts';
-import { describeError } from '../core/errors.ts';
+import { describeError, isSwarmscopeError } from '../core/errors.ts';
 import type { SwarmscopeConfig } from '../core/config.ts';
 import type { NewDomainEvent } from '../store/state/domain-events.ts';
+import { GAP_CAUSES, type SweepLog } from '../store/state/sweep-log.ts';
 import type { SeriesStore, TorrentRegistry } from '../store/types.ts';
 import { DhtClient } from './dht/dht-client.ts';
+import { measurementSettings, sweepLookupOptions } from './measurement-settings.ts';
 import type { MirrorChecker } from './mirrors/mirror-checker.ts';
 import { PeerMemory } from './peer-memory.ts';
 import { probeSettingsFromConfig } from './peer-wire/probe-settings.ts';
@@ -18,7 +20,7 @@ import { runSweep, type SweepReport } from './sweep.ts';
 import { defaultStages } from './stages/default-stages.ts';
 import { createDetailStages } from './stages/detail-stages.ts';
 import type { SweepStage } from './stages/stage.ts';
-import { inShard } from './shard.ts';
+import { inShard } from '../core/shard.ts';
 
 const BOOTSTRAP_RETRY_MAX_MS = 5 * 60 * 1000;
 const BOOTSTRAP_RETRY_FIRST_MS = 5000;
@@ -35,6 +37,15 @@ export interface CollectorOptions {
   emitDomainEvent?: (event: NewDomainEvent) => void;
   /** HTTP mirrors (collector/mirrors): checked once after `sweepOnce` (collect --once), on their own loop after `start`. */
   mirrors?: MirrorChecker;
+  /** Records every sweep attempt, done or failed with its cause, so gaps are explicit (issue 13). */
+  sweepLog?: SweepLog;
+}
+
+/** The gap cause of a sweep that failed as a whole (store/state/sweep-log.ts). */
+export function sweepFailureCause(error: unknown): string {
+  const code = isSwarmscopeError(error) ? error.code : undefined;
+  const cause = code === 'bootstrap_unreachable' ? GAP_CAUSES.dhtUnreachable : code === 'store_unavailable' ? GAP_CAUSES.storeUnavailable : GAP_CAUSES.sweepFailed;
+  return `${cause}: ${describeError(error)}`;
 }
 
 export class CollectorService {
@@ -46,6 +57,7 @@ export class CollectorService {
   private dhtDetail = 'bootstrapping';
   private lastSweep: CollectorStatus['lastSweep'] = null;
   private readonly mirrors?: MirrorChecker;
+  private readonly sweepLog?: SweepLog;
   private inBackground = false;
 
   private constructor(
@@ -57,6 +69,7 @@ export class CollectorService {
     options: CollectorOptions,
   ) {
     this.mirrors = options.mirrors;
+    this.sweepLog = options.sweepLog;
     const probe = { settings: probeSettingsFromConfig(config), registry, emitDomainEvent: options.emitDomainEvent };
     this.stages = defaultStages({ dht, peerMemory: this.peerMemory, probe, detail: createDetailStages(config, series) });
   }
@@ -73,9 +86,7 @@ export class CollectorService {
       maxQueriesPerIpPer10s: config.dhtMaxQueriesPerIpPer10s,
       loopbackOnly: config.dhtLoopbackOnly,
       nodesFile: join(config.dataDir, 'dht-nodes.json'),
-      lookup: {
-        harvest: { missProbability: 0.001, maxQueriesPerNode: 200, maxQueries: 2000, perNodeGapMs: config.dhtNodeQueryGapMs },
-      },
+      lookup: sweepLookupOptions(config),
     });
     return new CollectorService(dht, config, registry, series, log, options);
   }
@@ -102,17 +113,48 @@ export class CollectorService {
     this.log.info({ knownNodes: report.knownNodes, durationMs: report.durationMs }, 'DHT bootstrap complete');
   }
 
-  /** One full sweep of the watchlist; throws if the DHT cannot be joined. */
+  /** One full sweep of the watchlist; throws if the DHT cannot be joined. Done or failed, it goes in the sweep log. */
   async sweepOnce(): Promise<SweepReport> {
-    if (!this.dht.isBootstrapped) await this.bootstrap();
-    const torrents = this.watchedTorrents();
-    const report = await runSweep(torrents, { stages: this.stages, series: this.series, concurrency: this.config.concurrency });
+    const startedAtMs = Date.now();
+    let report: SweepReport;
+    let torrents: ReturnType<CollectorService['watchedTorrents']> = [];
+    try {
+      if (!this.dht.isBootstrapped) await this.bootstrap();
+      torrents = this.watchedTorrents();
+      report = await runSweep(torrents, { stages: this.stages, series: this.series, concurrency: this.config.concurrency });
+    } catch (error) {
+      this.recordAttempt({ startedAtMs, finishedAtMs: Date.now(), planned: torrents.length, measured: 0, outcome: 'failed', cause: sweepFailureCause(error) });
+      throw error;
+    }
     const failed = report.results.filter((result) => result.error).length;
+    const misses = report.results.flatMap((result) => (result.error ? [{ infohash: result.torrent.infohash, cause: result.error }] : []));
+    // Not one lookup reached a node (a partition, the network gone): the DHT was unreachable, not the swarms empty.
+    const allFailed = torrents.length > 0 && failed === torrents.length;
+    this.recordAttempt({
+      startedAtMs: report.startedAtMs,
+      finishedAtMs: report.finishedAtMs,
+      planned: torrents.length,
+      measured: report.results.length - failed,
+      outcome: allFailed ? 'failed' : 'done',
+      cause: allFailed ? `${GAP_CAUSES.dhtUnreachable}: no torrent could be measured (${misses[0]!.cause})` : null,
+      misses: allFailed ? [] : misses,
+    });
     this.lastSweep = { finishedAt: new Date(report.finishedAtMs).toISOString(), torrents: report.results.length, failed };
     this.log.info({ torrents: torrents.length, failed, durationMs: report.finishedAtMs - report.startedAtMs, dht: this.dht.counters.snapshot() }, 'sweep complete');
     // DESIGN.md §3: a one-off sweep also checks every mirror once; in background mode the checker has its own loop.
     if (this.mirrors && !this.inBackground) await this.mirrors.checkAll({ force: true }).catch((error: unknown) => this.log.error({ err: describeError(error) }, 'mirror checks failed'));
     return report;
+  }
+
+  /** A sweep log failure must not stop the measuring: it is logged, and the series stay right. */
+  private recordAttempt(attempt: Omit<Parameters<SweepLog['record']>[0], 'intervalMs' | 'shard' | 'settingsId'>): void {
+    if (!this.sweepLog) return;
+    try {
+      const settingsId = this.sweepLog.recordSettings(measurementSettings(this.config, this.dht.joinedFamilies), attempt.startedAtMs);
+      this.sweepLog.record({ ...attempt, intervalMs: this.config.intervalMs, shard: this.config.shard, settingsId });
+    } catch (error) {
+      this.log.error({ err: describeError(error) }, 'could not record the sweep in the sweep log');
+    }
   }
 
   /** Background mode: bootstrap with backoff, then sweep every interval. */
@@ -129,6 +171,9 @@ export class CollectorService {
       await this.bootstrap();
     } catch (error) {
       if (this.stopped) return;
+      // No sweep can run meanwhile: each failed join is a failed attempt, so the gap says why.
+      const atMs = Date.now();
+      this.recordAttempt({ startedAtMs: atMs, finishedAtMs: atMs, planned: 0, measured: 0, outcome: 'failed', cause: sweepFailureCause(error) });
       this.dhtDetail = `DHT unreachable: ${describeError(error)}; retrying in ${Math.round(delayMs / 1000)} s`;
       this.log.warn({ retryInMs: delayMs }, this.dhtDetail);
       this.retryTimer = setTimeout(() => void this.joinWithRetry(Math.min(delayMs * 2, BOOTSTRAP_RETRY_MAX_MS)), delayMs);

@@ -3,7 +3,7 @@
  * concurrency, turned into one sample per torrent time-stamped at the sweep's end (DESIGN.md §4)
  * and written in one batch, with the tagged series and sketches of the same sweep.
  */
-import { describeError } from '../core/errors.ts';
+import { SwarmscopeError, describeError, isSwarmscopeError } from '../core/errors.ts';
 import { mapWithConcurrency } from '../core/map-with-concurrency.ts';
 import type { DetailStore, SeriesStore, SwarmSample, TaggedSample, WatchedTorrent } from '../store/types.ts';
 import { newMeasurement, sketchSample, type SweepStage, type TorrentMeasurement } from './stages/stage.ts';
@@ -59,10 +59,16 @@ export async function runSweep(torrents: readonly WatchedTorrent[], deps: SweepD
   }));
   const measuredOnly = measured.filter((entry) => entry.error === undefined);
   const samples = results.flatMap((result) => (result.sample ? [result.sample] : []));
-  if (samples.length > 0) await deps.series.writeSamples(samples);
   const tagged: TaggedSample[] = measuredOnly.flatMap((entry) => entry.tagged.map((sample) => ({ ...sample, atMs: finishedAtMs })));
-  if (tagged.length > 0 && deps.series.writeTagged) await deps.series.writeTagged(tagged);
   const sketches = measuredOnly.flatMap((entry) => sketchSample(entry, finishedAtMs) ?? []);
-  if (sketches.length > 0 && deps.series.writeSketches) await deps.series.writeSketches(sketches);
+  try {
+    if (samples.length > 0) await deps.series.writeSamples(samples);
+    if (tagged.length > 0 && deps.series.writeTagged) await deps.series.writeTagged(tagged);
+    if (sketches.length > 0 && deps.series.writeSketches) await deps.series.writeSketches(sketches);
+  } catch (error) {
+    // The sweep log records this sweep as a gap caused by the store (store/sweep-gaps.ts).
+    if (isSwarmscopeError(error)) throw error;
+    throw new SwarmscopeError('store_unavailable', `the sweep's samples could not be written: ${describeError(error)}`, { cause: error });
+  }
   return { startedAtMs, finishedAtMs, results };
 }

@@ -2,6 +2,7 @@
  * Direct entry of the simulator, usable before and beside the `swarmscope` CLI:
  *   tsx sim/main.ts --nodes 300 --torrents 5 --seed 7 --min-peers 10 --max-peers 5000 --loss 0.1 --rtt-ms 50 --ipv6 --hostile 0.1
  *   tsx sim/main.ts --catalogue 3000 --metadata-share 0.5 --sample-interval-sec 60
+ *   tsx sim/main.ts --pex-swarms 60     (swarms partly hidden from the DHT, named over PEX: issue 13)
  * Prints one JSON line ({"bootstrap": [...], "bootstrap6": [...], "torrents": [...], "hostile": [...], "catalogue"?: {...}})
  * and runs until SIGTERM/SIGINT.
  */
@@ -13,7 +14,8 @@ import { runSimCommand } from './sim-command.ts';
 const USAGE = `usage: tsx sim/main.ts [--nodes N] [--torrents T] [--seed S] [--min-peers N] [--max-peers N]
                       [--loss 0..1] [--rtt-ms MS] [--jitter-ms MS] [--bind-host-base 127.A] [--port P]
                       [--ipv6] [--hostile 0..1] [--hostile-behaviours ${HOSTILE_BEHAVIOURS.join(',')}]
-                      [--countries DE=0.3,US=0.5] [--catalogue N] [--metadata-share 0..1] [--sample-interval-sec S]`;
+                      [--countries DE=0.3,US=0.5] [--catalogue N] [--metadata-share 0..1] [--sample-interval-sec S]
+                      [--pex-swarms N]`;
 /** sysexits.h EX_USAGE: the command was used incorrectly. */
 const EXIT_USAGE = 64;
 
@@ -64,6 +66,7 @@ async function main(argv: string[]): Promise<void> {
       catalogue: { type: 'string' },
       'metadata-share': { type: 'string' },
       'sample-interval-sec': { type: 'string' },
+      'pex-swarms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -92,6 +95,7 @@ async function main(argv: string[]): Promise<void> {
     catalogue: toNumber('catalogue', values.catalogue),
     metadataShare: toNumber('metadata-share', values['metadata-share']),
     sampleIntervalSec: toNumber('sample-interval-sec', values['sample-interval-sec']),
+    pexSwarms: toNumber('pex-swarms', values['pex-swarms']),
   });
 }
 

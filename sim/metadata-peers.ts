@@ -3,7 +3,9 @@
  * the BEP 10 extended handshake and BEP 9 ut_metadata for every catalogue torrent they are a peer
  * of, built on the same modules as the collector's prober (bittorrent-protocol, ut_metadata). One
  * listener serves many torrents: the handshake names the infohash, and an unknown one is refused by
- * closing the connection, as real clients do. They hold no payload: after the handshake they say
+ * closing the connection, as real clients do. A torrent may come with a PEX list instead of (or
+ * besides) metadata (sim/pex-swarms.ts): the listener then names those peers in one ut_pex message.
+ * They hold no payload: after the handshake they say
  * have_none (BEP 6) or send an all-zero bitfield, and never answer a `request`.
  */
 import { randomBytes } from 'node:crypto';
@@ -11,6 +13,7 @@ import net from 'node:net';
 import Wire from 'bittorrent-protocol';
 import utMetadata from 'ut_metadata';
 import { SwarmscopeError } from '../core/errors.ts';
+import { pexSender } from './pex-sender.ts';
 import type { MetadataPeerStats } from './sim-context.ts';
 
 /** BEP 20 peer id prefix and BEP 10 `v`: the sim says what it is. */
@@ -23,7 +26,10 @@ const IDLE_TIMEOUT_MS = 60_000;
 export interface ServedTorrent {
   readonly infohash: string;
   readonly pieceCount: number;
-  infoBytes(): Buffer;
+  /** The bencoded info dictionary, served over ut_metadata (BEP 9); a peer without it only handshakes. */
+  infoBytes?(): Buffer;
+  /** Compact IPv4 peers (BEP 11 `added`) this listener names in the one PEX message it sends per connection. */
+  readonly pexAdded?: Buffer;
 }
 
 type ExtensionHandler = { onMessage?: (payload: unknown) => void };
@@ -99,8 +105,11 @@ export class MetadataPeer {
       stats.handshakes++;
       // Registered now, once the infohash is known: the wire sends the BEP 10 handshake (with
       // ut_metadata's id and metadata_size) as part of our reply below.
-      wire.use(utMetadata(torrent.infoBytes()));
-      containExtension((wire as unknown as { ut_metadata: ExtensionHandler }).ut_metadata, close);
+      if (torrent.infoBytes) {
+        wire.use(utMetadata(torrent.infoBytes()));
+        containExtension((wire as unknown as { ut_metadata: ExtensionHandler }).ut_metadata, close);
+      }
+      if (torrent.pexAdded) wire.use(pexSender(torrent.pexAdded, () => stats.pexMessages++));
       wire.extendedHandshake.v = SIM_PEER_CLIENT_VERSION;
       wire.handshake(infohash, Buffer.concat([Buffer.from(PEER_ID_PREFIX, 'latin1'), randomBytes(12)]), { dht: true, fast: true });
       // BEP 6 (fast): have_none; without it, BEP 3's bitfield with no bit set.

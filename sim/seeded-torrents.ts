@@ -26,8 +26,8 @@ export interface SeededTorrent {
   position: number;
   peers: SeededPeerList;
   peersV6: SeededPeerList;
-  /** Set for catalogue torrents (sim/catalogue/): their peers are fixed, not regrown from `position`. */
-  origin?: 'catalogue';
+  /** Set for catalogue torrents (sim/catalogue/) and PEX swarms (sim/pex-swarms.ts): their peers are fixed, not regrown from `position`. */
+  origin?: 'catalogue' | 'pex';
 }
 
 interface FamilyHeader {

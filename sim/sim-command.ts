@@ -32,6 +32,8 @@ export interface SimCommandOptions {
   metadataShare?: number;
   /** BEP 51 `interval` of sample_infohashes replies, seconds (`sampleIntervalSec`). */
   sampleIntervalSec?: number;
+  /** Swarms partly hidden from the DHT, with loopback peers that answer PEX (`pexSwarms.torrents`). */
+  pexSwarms?: number;
   /** Stops the swarm like a signal would; for callers that embed the command (e.g. `demo`). */
   signal?: AbortSignal;
 }
@@ -54,6 +56,8 @@ export interface SimCommandAnnouncement {
     metadataServed: number;
     metadataPeers: { host: string; port: number }[];
   };
+  /** With `--pex-swarms N`: each swarm's true size and how many of it announce to the DHT. */
+  pexSwarms?: { infohash: string; population: number; announced: number }[];
 }
 
 function catalogueAnnouncement(swarm: SimSwarm): SimCommandAnnouncement['catalogue'] {
@@ -76,6 +80,7 @@ export function simAnnouncement(swarm: SimSwarm): SimCommandAnnouncement {
     torrents: swarm.torrents.map(({ infohash, peers, peersV6, seeds, seedsV6 }) => ({ infohash, peers, peersV6, seeds, seedsV6 })),
     hostile: swarm.hostileNodes().map(({ host, port, behaviour }, index) => ({ host, port, ...(hostile6[index] ? { port6: hostile6[index].port } : {}), behaviour })),
     ...(catalogue ? { catalogue } : {}),
+    ...(swarm.pexSwarms().length > 0 ? { pexSwarms: swarm.pexSwarms() } : {}),
   };
 }
 
@@ -115,6 +120,7 @@ export async function runSimCommand(options: SimCommandOptions = {}): Promise<vo
       countries: options.countries,
       sampleIntervalSec: options.sampleIntervalSec,
       ...(options.catalogue !== undefined ? { catalogue: { torrents: options.catalogue, metadataShare: options.metadataShare } } : {}),
+      ...(options.pexSwarms !== undefined ? { pexSwarms: { torrents: options.pexSwarms } } : {}),
     });
   } catch (error) {
     stop();

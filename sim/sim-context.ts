@@ -48,6 +48,8 @@ export interface MetadataPeerStats {
   metadataRequests: number;
   /** BEP 3 `request` messages received (never answered: a sim peer holds no payload). */
   payloadRequests: number;
+  /** ut_pex (BEP 11) messages sent by the PEX swarms' listeners (sim/pex-swarms.ts). */
+  pexMessages: number;
 }
 
 export interface HostileStats {
@@ -74,7 +76,7 @@ export function newSimStats(): SimStats {
     errorReplies: 0,
     announcesStored: 0,
     hostile: { nodes: record(), replies: record(), floodDatagrams: 0, floodSuppressed: 0, oversizedReplies: 0 },
-    metadataPeers: { connections: 0, handshakes: 0, refused: 0, metadataRequests: 0, payloadRequests: 0 },
+    metadataPeers: { connections: 0, handshakes: 0, refused: 0, metadataRequests: 0, payloadRequests: 0, pexMessages: 0 },
   };
 }
 

@@ -37,6 +37,8 @@ export const MAX_SAMPLES_PER_REPLY = Math.floor((MAX_KRPC_DATAGRAM_BYTES - 1024)
 export const DEFAULT_METADATA_HOST_BASE = '127.64';
 /** Enough listeners for any test: each is one address `${base}.0.${i}`. */
 export const MAX_METADATA_PEERS = 254;
+/** PEX listeners (sim/pex-swarms.ts) listen apart from the nodes and the metadata peers. */
+export const DEFAULT_PEX_HOST_BASE = '127.66';
 /** Catalogue sizes beyond this would make startup (hashing every info dictionary) slow for no test's benefit. */
 export const MAX_CATALOGUE_TORRENTS = 100_000;
 
@@ -54,6 +56,36 @@ export interface CatalogueOptions {
   metadataPeers?: number;
   /** First two octets of their addresses ("127.64" gives 127.64.0.1, …); must differ from bindHostBase. */
   metadataHostBase?: string;
+}
+
+/**
+ * Swarms with a known population of which only a part announces to the DHT, and real loopback
+ * peers that name others over PEX (BEP 11): the ground truth of the total-swarm estimate (issue 13).
+ * Each swarm draws from its own seeded stream, so every swarm is an independent seeded run.
+ */
+export interface PexSwarmOptions {
+  /** How many such swarms, e.g. 60. */
+  torrents: number;
+  /** True swarm size, drawn per swarm in [min, max]; 200..600 when absent. */
+  minPopulation?: number;
+  maxPopulation?: number;
+  /** Share of each population that announces to the DHT, drawn per swarm in [min, max]; 0.3..0.7 when absent. */
+  minDhtShare?: number;
+  maxDhtShare?: number;
+  /** Loopback TCP peers (in every swarm, all announcing) that send one PEX message each; 10 when absent. */
+  listeners?: number;
+  /** First two octets of their addresses; 127.66 when absent. */
+  hostBase?: string;
+}
+
+export interface ResolvedPexSwarmOptions {
+  torrents: number;
+  minPopulation: number;
+  maxPopulation: number;
+  minDhtShare: number;
+  maxDhtShare: number;
+  listeners: number;
+  hostBase: string;
 }
 
 export interface TorrentSpec {
@@ -112,6 +144,8 @@ export interface SimSwarmOptions {
   maxSamplesPerReply?: number;
   /** Opt-in: named torrents with real metadata, served by sim peers. */
   catalogue?: CatalogueOptions;
+  /** Opt-in: swarms partly hidden from the DHT, with peers that answer PEX (issue 13). */
+  pexSwarms?: PexSwarmOptions;
 }
 
 export interface ResolvedCatalogueOptions {
@@ -151,6 +185,7 @@ export interface ResolvedSimOptions {
   sampleIntervalSec: number;
   maxSamplesPerReply: number;
   catalogue?: ResolvedCatalogueOptions;
+  pexSwarms?: ResolvedPexSwarmOptions;
 }
 
 function fail(message: string): never {
@@ -184,6 +219,18 @@ function catalogueOptions(value: CatalogueOptions, nodeHostBase: string): Resolv
     metadataPeers: integerIn('catalogue.metadataPeers', value.metadataPeers ?? 3, 1, MAX_METADATA_PEERS),
     metadataHostBase,
   };
+}
+
+function pexSwarmOptions(value: PexSwarmOptions, nodeHostBase: string, catalogueHostBase: string | undefined): ResolvedPexSwarmOptions {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('pexSwarms must be an object such as {"torrents": 60}');
+  const hostBase = bindHostBase(value.hostBase ?? DEFAULT_PEX_HOST_BASE, 'pexSwarms.hostBase', DEFAULT_PEX_HOST_BASE);
+  if (hostBase === nodeHostBase || hostBase === catalogueHostBase) fail(`pexSwarms.hostBase (${hostBase}) must differ from the nodes' and the metadata peers' addresses`);
+  const listeners = integerIn('pexSwarms.listeners', value.listeners ?? 10, 1, MAX_METADATA_PEERS);
+  const minPopulation = integerIn('pexSwarms.minPopulation', value.minPopulation ?? 200, listeners + 1, 100_000);
+  const maxPopulation = integerIn('pexSwarms.maxPopulation', value.maxPopulation ?? 600, minPopulation, 100_000);
+  const minDhtShare = numberIn('pexSwarms.minDhtShare', value.minDhtShare ?? 0.3, 0, 1);
+  const maxDhtShare = numberIn('pexSwarms.maxDhtShare', value.maxDhtShare ?? 0.7, minDhtShare, 1);
+  return { torrents: integerIn('pexSwarms.torrents', value.torrents, 0, 10_000), minPopulation, maxPopulation, minDhtShare, maxDhtShare, listeners, hostBase };
 }
 
 function torrentSpec(spec: TorrentSpec, index: number, ipv6: boolean): ResolvedTorrentSpec {
@@ -259,6 +306,7 @@ export function resolveSimOptions(options: SimSwarmOptions = {}): ResolvedSimOpt
     maxSamplesPerReply: integerIn('maxSamplesPerReply', options.maxSamplesPerReply ?? LIBTORRENT_MAX_INFOHASH_SAMPLES, 0, MAX_SAMPLES_PER_REPLY),
   };
   if (options.catalogue !== undefined) resolved.catalogue = catalogueOptions(options.catalogue, resolved.bindHostBase);
+  if (options.pexSwarms !== undefined) resolved.pexSwarms = pexSwarmOptions(options.pexSwarms, resolved.bindHostBase, resolved.catalogue?.metadataHostBase);
   if (options.countries !== undefined) resolved.countries = countryShares(options.countries);
   if (options.torrentSpecs !== undefined) {
     if (!Array.isArray(options.torrentSpecs)) fail('torrentSpecs must be an array');

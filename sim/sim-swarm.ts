@@ -14,6 +14,7 @@ import { assignMetadataPeers, catalogueSeededTorrent } from './catalogue/catalog
 import { FloodBudget } from './flood.ts';
 import { type HostileBehaviour, assignHostileNodes } from './hostile-behaviours.ts';
 import { type MetadataPeer, startMetadataPeers } from './metadata-peers.ts';
+import { buildPexSwarm, pexSwarmView, type PexSwarmView } from './pex-swarms.ts';
 import { NetworkConditions } from './network-conditions.ts';
 import { simNodeHost } from './node-addresses.ts';
 import { SeededRandom } from './prng.ts';
@@ -81,6 +82,8 @@ export interface SimSwarm {
   catalogue(): CatalogueEntry[];
   /** The loopback TCP listeners that serve catalogue metadata (BEP 9), in index order; [] without a catalogue. */
   metadataPeers(): { host: string; port: number }[];
+  /** Ground truth of the `pexSwarms` option: each swarm's true size and how many of it announce to the DHT; [] without it. */
+  pexSwarms(): PexSwarmView[];
   stats(): SimStats;
   close(): Promise<void>;
 }
@@ -138,9 +141,11 @@ export async function startSimSwarm(options: SimSwarmOptions = {}): Promise<SimS
   const catalogue: CatalogueTorrent[] = resolved.catalogue ? buildCatalogue(seed, resolved.catalogue) : [];
   const listeners: MetadataPeer[] = resolved.catalogue ? await startMetadataPeers(resolved.catalogue.metadataHostBase, resolved.catalogue.metadataPeers, context.stats.metadataPeers) : [];
   const servedBy = assignMetadataPeers(catalogue, listeners);
+  const pexOptions = resolved.pexSwarms;
+  const pexListeners: MetadataPeer[] = pexOptions ? await startMetadataPeers(pexOptions.hostBase, pexOptions.listeners, context.stats.metadataPeers) : [];
   const closeAll = async (): Promise<void> => {
     conditions.close();
-    await Promise.all([...nodes.map((node) => node.close()), ...listeners.map((listener) => listener.close())]);
+    await Promise.all([...nodes.map((node) => node.close()), ...listeners.map((listener) => listener.close()), ...pexListeners.map((listener) => listener.close())]);
   };
   for (const torrent of catalogue) {
     if (context.torrentsByInfohash.has(torrent.infohash)) {
@@ -152,6 +157,16 @@ export async function startSimSwarm(options: SimSwarmOptions = {}): Promise<SimS
     const seeded = catalogueSeededTorrent(seed, torrent, peers);
     context.torrentsByInfohash.set(torrent.infohash, seeded);
     for (const index of closestNodeIndices(Buffer.from(torrent.infohash, 'hex'), ids, BUCKET_SIZE_K, isHonest)) nodes[index]!.holdSeeded(seeded);
+  }
+  const pexSwarms = pexOptions ? Array.from({ length: pexOptions.torrents }, (_, position) => buildPexSwarm(seed, pexOptions, pexListeners, position)) : [];
+  for (const swarm of pexSwarms) {
+    if (context.torrentsByInfohash.has(swarm.infohash)) {
+      await closeAll();
+      usage(`PEX swarm ${swarm.infohash} collides with another torrent`);
+    }
+    pexListeners.forEach((listener, index) => listener.serve({ infohash: swarm.infohash, pieceCount: 1, pexAdded: swarm.pexLists[index]! }));
+    context.torrentsByInfohash.set(swarm.infohash, swarm.seeded);
+    for (const index of closestNodeIndices(Buffer.from(swarm.infohash, 'hex'), ids, BUCKET_SIZE_K, isHonest)) nodes[index]!.holdSeeded(swarm.seeded);
   }
   const bound = await Promise.allSettled(nodes.map((node) => node.bind(resolved.port, ipv6)));
   const failure = bound.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
@@ -218,7 +233,7 @@ export async function startSimSwarm(options: SimSwarmOptions = {}): Promise<SimS
       if (!Number.isSafeInteger(count) || count < 0 || count > MAX_PEERS_PER_TORRENT) usage(`peer count must be an integer in [0, ${MAX_PEERS_PER_TORRENT}], got ${count}`);
       if (seeds !== undefined && (!Number.isSafeInteger(seeds) || seeds < 0 || seeds > count)) usage(`seeds must be an integer in [0, ${count}], got ${seeds}`);
       const torrent = seededTorrent(infohash);
-      if (torrent.origin === 'catalogue') usage(`${infohash} is a catalogue torrent: its peers are fixed`);
+      if (torrent.origin) usage(`${infohash} is a ${torrent.origin} torrent: its peers are fixed`);
       // Holders share the torrent object, so replacing its list reaches all of them at once.
       if (family === 4) torrent.peers = resizedPeerList(resolved, torrent, 4, count, seeds);
       else torrent.peersV6 = resizedPeerList(resolved, torrent, 6, count, seeds);
@@ -226,6 +241,7 @@ export async function startSimSwarm(options: SimSwarmOptions = {}): Promise<SimS
     },
     catalogue: () => catalogue.map((torrent) => catalogueEntry(torrent, servedBy[torrent.index]!)),
     metadataPeers: () => listeners.map(({ host, port }) => ({ host, port })),
+    pexSwarms: () => pexSwarms.map(pexSwarmView),
     stats: () => structuredClone(context.stats),
     close() {
       clearInterval(rotation);

@@ -13,6 +13,9 @@
 import { parseDurationMs, parseTimeMs } from '../core/duration.ts';
 import { SwarmscopeError } from '../core/errors.ts';
 import { parseInfohash } from '../core/infohash.ts';
+import { methodsCommentLines, type MethodsRecord } from './methods-record.ts';
+import { gapToJson, withGapBreaks, type GapJson, type PointOrBreak } from './series-coverage.ts';
+import type { Gap } from './sweep-gaps.ts';
 import { AGGREGATIONS, SWARM_METRICS, isSwarmMetric, type Aggregation, type RangeQuery, type SeriesPoint } from './types.ts';
 
 export const DEFAULT_WINDOW_MS = 24 * 3_600_000;
@@ -109,24 +112,50 @@ export interface SeriesJson {
   /** Bucket width in seconds; 0 = raw samples. */
   step: number;
   agg: Aggregation;
-  points: [string, number][];
+  /** null: no measurement there (inside a gap), so a plotted line breaks. */
+  points: [string, number | null][];
+  gaps?: GapJson[];
+  methods?: MethodsRecord;
 }
 
-export function seriesToJson(query: RangeQuery, points: readonly SeriesPoint[]): SeriesJson {
-  return {
+/** What an answer carries besides its points: its gaps (store/series-coverage.ts) and the methods record. */
+export interface SeriesExtras {
+  gaps: readonly Gap[];
+  methods?: MethodsRecord;
+}
+
+function pointsOf(query: Pick<RangeQuery, 'stepMs'>, points: readonly SeriesPoint[], extras?: SeriesExtras): PointOrBreak[] {
+  return extras ? withGapBreaks(points, extras.gaps, query.stepMs) : points.map(([atMs, value]): PointOrBreak => [atMs, value]);
+}
+
+export function seriesToJson(query: RangeQuery, points: readonly SeriesPoint[], extras?: SeriesExtras): SeriesJson {
+  const json: SeriesJson = {
     infohash: query.infohash,
     metric: query.metric,
     step: query.stepMs / 1000,
     agg: query.agg,
-    points: points.map(([atMs, value]): [string, number] => [new Date(atMs).toISOString(), value]),
+    points: pointsOf(query, points, extras).map(([atMs, value]): [string, number | null] => [new Date(atMs).toISOString(), value]),
   };
+  if (extras) json.gaps = extras.gaps.map(gapToJson);
+  if (extras?.methods) json.methods = extras.methods;
+  return json;
 }
 
-/** `time,value` then one line per point, ISO 8601 UTC times: what spreadsheets and pandas read as is. */
-export function seriesToCsv(points: readonly SeriesPoint[]): string {
-  const lines = ['time,value'];
-  for (const [atMs, value] of points) lines.push(`${new Date(atMs).toISOString()},${value}`);
+/**
+ * `time,value` then one line per point, ISO 8601 UTC times: what spreadsheets and pandas read as is
+ * (`pd.read_csv(f, comment='#')`). With extras, `# ` lines first carry the methods record and one
+ * `# gap: from,to,cause,detail` line per gap, and a gap's break is a row with an empty value.
+ */
+export function seriesToCsv(points: readonly SeriesPoint[], extras?: SeriesExtras & { stepMs: number }): string {
+  const lines = extras ? [...(extras.methods ? methodsCommentLines(extras.methods) : []), ...extras.gaps.map(gapCommentLine)] : [];
+  lines.push('time,value');
+  for (const [atMs, value] of pointsOf({ stepMs: extras?.stepMs ?? 0 }, points, extras)) lines.push(`${new Date(atMs).toISOString()},${value ?? ''}`);
   return `${lines.join('\n')}\n`;
+}
+
+function gapCommentLine(gap: Gap): string {
+  const { from, to, cause, detail } = gapToJson(gap);
+  return `# gap: ${from},${to},${cause}${detail ? `,${detail.replace(/[\r\n]+/g, ' ')}` : ''}`;
 }
 
 function isAggregation(value: string): value is Aggregation {

@@ -1,8 +1,12 @@
 /** The series route's query and answer (DESIGN.md §5). */
 import { Type, type Static } from 'typebox';
 import { AGGREGATIONS, SWARM_METRICS } from '../../store/types.ts';
+import { GapSchema, MethodsRecordSchema } from './methods.ts';
 
 export const SERIES_FORMATS = ['json', 'csv'] as const;
+
+/** `type: [number, null]` rather than anyOf: fast-json-stringify cannot serialize anyOf inside a tuple. */
+const NumberOrNull = Type.Unsafe<number | null>({ type: ['number', 'null'] });
 
 export const SeriesQuery = Type.Object({
   metric: Type.Enum([...SWARM_METRICS], { description: 'a series name, e.g. dht_peers' }),
@@ -13,6 +17,7 @@ export const SeriesQuery = Type.Object({
   ),
   agg: Type.Enum([...AGGREGATIONS], { default: 'avg', description: 'how samples in a bucket combine; ignored when step is 0' }),
   format: Type.Enum([...SERIES_FORMATS], { default: 'json' }),
+  methods: Type.Optional(Type.Boolean({ description: 'JSON: also carry the methods record of the range (CSV always does, as # lines)' })),
 });
 export type SeriesQuery = Static<typeof SeriesQuery>;
 
@@ -21,7 +26,9 @@ export const SeriesResponse = Type.Object({
   metric: Type.String(),
   step: Type.Number({ description: 'bucket width in seconds; 0 = raw samples' }),
   agg: Type.String(),
-  points: Type.Array(Type.Tuple([Type.String({ format: 'date-time' }), Type.Number()]), {
-    description: '[bucket start, value]; buckets with no measured sample are left out',
+  points: Type.Array(Type.Tuple([Type.String({ format: 'date-time' }), NumberOrNull]), {
+    description: '[bucket start, value]; buckets with no measured sample are left out; null marks a gap (no measurement), where a line breaks',
   }),
+  gaps: Type.Optional(Type.Array(GapSchema, { description: 'spans with no measurement, and why (METHODS.md, "Gaps")' })),
+  methods: Type.Optional(MethodsRecordSchema),
 });

@@ -30,6 +30,23 @@ export const TorrentDetail = Type.Object({
   files: Type.Array(Type.Object({ path: Type.String(), length: Type.Number() })),
   trackers: Type.Array(Type.String()),
   webSeeds: Type.Array(Type.String()),
+  swarmEstimate: Type.Union([
+    Type.Object(
+      {
+        estimate: NullableNumber,
+        low: NullableNumber,
+        high: NullableNumber,
+        dhtPeers: NullableNumber,
+        pexPeers: NullableNumber,
+        overlap: NullableNumber,
+        reason: Type.Union([Type.String(), Type.Null()], { description: 'why there is no estimate; null when there is one' }),
+        method: Type.String(),
+        assumptions: Type.Array(Type.String()),
+      },
+      { description: 'the newest sample\'s total-swarm estimate (capture–recapture of the DHT and PEX captures) with its 95% interval' },
+    ),
+    Type.Null(),
+  ]),
 });
 
 export const TorrentList = Type.Object({

@@ -5,10 +5,11 @@
 import type { Command } from 'commander';
 import { CollectorService } from '../../collector/collector-service.ts';
 import { openMirrorChecker } from '../../collector/mirrors/open-mirror-checker.ts';
-import { parseShard } from '../../collector/shard.ts';
+import { parseShard } from '../../core/shard.ts';
 import type { SweepReport } from '../../collector/sweep.ts';
 import { valuesToMetricsJson } from '../../store/sample-fields.ts';
 import { emitDomainEvent } from '../../store/state/domain-events.ts';
+import { SweepLog } from '../../store/state/sweep-log.ts';
 import { addGlobalOptions, configFromFlags } from '../global-options.ts';
 import { cell, failCommand, printJson, printTable } from '../output.ts';
 import { startDiscoveryIfEnabled } from '../discovery-runner.ts';
@@ -64,6 +65,7 @@ export function registerCollect(program: Command): void {
       importWatchlist(runtime);
       const collector = await CollectorService.open(runtime.config, runtime.registry, runtime.series, runtime.log, {
         emitDomainEvent: (event) => emitDomainEvent(runtime.stateDb, event),
+        sweepLog: new SweepLog(runtime.stateDb),
         mirrors: openMirrorChecker(runtime.config, runtime.registry, runtime.stateDb, runtime.log),
       });
       if (flags.once) {

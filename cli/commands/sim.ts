@@ -17,6 +17,7 @@ export function registerSim(program: Command): void {
     .option('--catalogue <n>', 'also hold the named catalogue: the fixed model-like torrents plus n ordinary ones, with metadata peers (BEP 9)')
     .option('--metadata-share <p>', 'with --catalogue: share of ordinary torrents whose metadata is served, 0..1 (default 0.5)')
     .option('--sample-interval-sec <s>', 'BEP 51 interval of sample_infohashes replies (default 21600, libtorrent\'s)')
+    .option('--pex-swarms <n>', 'also hold n swarms of known size that only partly announce to the DHT, with loopback peers that answer PEX (BEP 11)')
     .action(async (flags: Record<string, string>) => {
       try {
         // Loaded on demand: the collector and API never load the simulator.
@@ -32,6 +33,7 @@ export function registerSim(program: Command): void {
           ...(flags.catalogue !== undefined ? { catalogue: Number(flags.catalogue) } : {}),
           ...(flags.metadataShare !== undefined ? { metadataShare: Number(flags.metadataShare) } : {}),
           ...(flags.sampleIntervalSec !== undefined ? { sampleIntervalSec: Number(flags.sampleIntervalSec) } : {}),
+          ...(flags.pexSwarms !== undefined ? { pexSwarms: Number(flags.pexSwarms) } : {}),
           ...(flags.countries ? { countries: Object.fromEntries(flags.countries.split(',').map((pair) => pair.split('=')).map(([code, share]) => [String(code).trim().toUpperCase(), Number(share)])) } : {}),
         });
       } catch (error) {

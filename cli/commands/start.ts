@@ -16,6 +16,7 @@ import { parseTorrentInput } from '../../collector/watchlist/parse-watch-input.t
 import { createOutboundGuard, type OutboundGuard } from '../../core/outbound-guard.ts';
 import { openMirrorSeries } from '../../store/mirror-series-open.ts';
 import { emitDomainEvent } from '../../store/state/domain-events.ts';
+import { SweepLog } from '../../store/state/sweep-log.ts';
 import { collectorMetricsSource, meterSeriesStore } from '../collector-metrics-source.ts';
 import { startDiscoveryIfEnabled } from '../discovery-runner.ts';
 import { addGlobalOptions, configFromFlags } from '../global-options.ts';
@@ -76,6 +77,7 @@ async function runStart(flags: Record<string, unknown>, withCollector: boolean):
       importWatchlist(runtime);
       collector = await CollectorService.open(config, runtime.registry, metered.series, runtime.log, {
         emitDomainEvent: (event) => emitDomainEvent(runtime.stateDb, event),
+        sweepLog: new SweepLog(runtime.stateDb),
         mirrors: openMirrorChecker(config, runtime.registry, runtime.stateDb, runtime.log),
       });
     }

@@ -21,7 +21,7 @@ import { createMirrorStateRepo, type MirrorState, type MirrorStateRepo } from '.
 import type { DomainEventType } from '../../store/state/domain-events.ts';
 import { loadInfoDictionary } from '../../store/torrent-info.ts';
 import type { TorrentRegistry } from '../../store/types.ts';
-import { inShard } from '../shard.ts';
+import { inShard } from '../../core/shard.ts';
 import { checkMirror, type CheckContext } from './check-mirror.ts';
 import { HostLimiter } from './host-limiter.ts';
 import type { MirrorSettings } from './mirror-settings.ts';

@@ -6,6 +6,7 @@ import type { PeerMemory } from '../peer-memory.ts';
 import type { ProbeSettings } from '../peer-wire/probe-settings.ts';
 import type { DetailStages } from './detail-stages.ts';
 import { DhtStage } from './dht-stage.ts';
+import { EstimateStage } from './estimate-stage.ts';
 import { ProbeStage, type ProbeStageDependencies } from './probe-stage.ts';
 import type { SweepStage } from './stage.ts';
 
@@ -23,7 +24,7 @@ export function defaultStages(deps: StageDependencies): SweepStage[] {
     new DhtStage(deps.dht, deps.peerMemory),
     ...(deps.detail ? [deps.detail.tracker] : []),
     // After the DHT stage (it probes the peers found there), before enrichment and sketches (PEX peers join the set).
-    ...(deps.probe ? [new ProbeStage(deps.probe.settings, deps.probe)] : []),
+    ...(deps.probe ? [new ProbeStage(deps.probe.settings, deps.probe), new EstimateStage()] : []),
     // Last: they read every peer the stages before them found.
     ...(deps.detail ? [deps.detail.enrichment, deps.detail.sketch] : []),
   ];

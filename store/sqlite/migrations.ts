@@ -13,6 +13,8 @@ import { FAMILY_MIGRATIONS } from './migrations-families.ts';
 import { METADATA_MIGRATIONS } from './migrations-metadata.ts';
 import { MIRROR_MIGRATIONS } from './migrations-mirrors.ts';
 import { ROLLUP_MIGRATIONS } from './migrations-rollups.ts';
+import { ESTIMATE_MIGRATIONS } from './migrations-estimates.ts';
+import { SWEEP_MIGRATIONS } from './migrations-sweeps.ts';
 
 export interface Migration {
   version: number;
@@ -104,6 +106,10 @@ export const MIGRATIONS: readonly Migration[] = [
   ...FAMILY_MIGRATIONS,
   // Versions 80–89: the discovery queue and discoveries (store/sqlite/migrations-discovery.ts).
   ...DISCOVERY_MIGRATIONS,
+  // Versions 90–99: the sweep log and collector settings (store/sqlite/migrations-sweeps.ts).
+  ...SWEEP_MIGRATIONS,
+  // Versions 95–99: PEX capture and swarm estimates (store/sqlite/migrations-estimates.ts).
+  ...ESTIMATE_MIGRATIONS,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, migration) => Math.max(max, migration.version), 0);

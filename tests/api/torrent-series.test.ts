@@ -50,7 +50,11 @@ describe('GET /api/v1/torrents/:infohash/series', () => {
     const response = await t.app.inject({ url: url('metric=dht_peers&step=1h&format=csv') });
     assert.equal(response.statusCode, 200);
     assert.match(String(response.headers['content-type']), /^text\/csv/);
-    assert.equal(response.body, 'time,value\n2026-01-01T21:00:00.000Z,11.5\n2026-01-01T22:00:00.000Z,15.5\n2026-01-01T23:00:00.000Z,19.5\n');
+    const comments = response.body.split('\n').filter((line) => line.startsWith('# '));
+    assert.ok(comments.includes('# methods.metric.name: dht_peers'), 'the methods record comes first, as # lines');
+    assert.ok(comments.includes('# methods.store: sqlite'));
+    const data = response.body.split('\n').filter((line) => !line.startsWith('# ')).join('\n');
+    assert.equal(data, 'time,value\n2026-01-01T21:00:00.000Z,11.5\n2026-01-01T22:00:00.000Z,15.5\n2026-01-01T23:00:00.000Z,19.5\n');
   });
 
   it('sends an ETag and no-cache, and 304 when If-None-Match matches', async () => {

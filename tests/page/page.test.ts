@@ -170,9 +170,13 @@ describe('built-in page in chromium', { skip: chromiumSkip() }, () => {
     for (const name of ['from', 'to', 'step', 'agg']) assert.equal(link.searchParams.get(name), shown.searchParams.get(name), name);
     const csv = await page.request.get(link.toString());
     assert.match(csv.headers()['content-type'] ?? '', /^text\/csv/);
-    const lines = (await csv.text()).trim().split('\n');
+    // A download is an export: the methods record first, as `# ` lines (store/methods-record.ts).
+    const all = (await csv.text()).trim().split('\n');
+    assert.ok(all.includes('# methods.metric.name: dht_peers'));
+    const lines = all.filter((line) => !line.startsWith('# '));
     assert.equal(lines[0], 'time,value');
-    assert.equal(lines.length - 1, (await chartData(page, 'peers'))[1]!.filter((value) => value !== null).length);
+    const measured = lines.slice(1).filter((line) => !line.endsWith(','));
+    assert.equal(measured.length, (await chartData(page, 'peers'))[1]!.filter((value) => value !== null && value !== undefined).length);
     assert.deepEqual(errors, []);
     await page.close();
   });

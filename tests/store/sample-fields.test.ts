@@ -22,7 +22,8 @@ describe('sample fields', () => {
     assert.equal(json.probeSeeders, null, 'a NaN is not a measurement');
     assert.deepEqual(Object.keys(json), [
       'at', 'dhtPeers', 'dhtPeersV4', 'dhtPeersV6', 'dhtNodes', 'bep33Seeders', 'bep33Peers', 'bep33Nodes', 'bep33Saturated', 'dhtUncorroborated', 'trackerSeeders',
-      'trackerLeechers', 'trackerCompleted', 'probeSeeders', 'probeLeechers', 'newPeers', 'uniquePeers',
+      'trackerLeechers', 'trackerCompleted', 'probeSeeders', 'probeLeechers', 'pexPeers', 'swarmEstimate', 'swarmEstimateLow', 'swarmEstimateHigh',
+      'swarmEstimateOverlap', 'newPeers', 'uniquePeers',
     ]);
   });
 

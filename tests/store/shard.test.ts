@@ -1,9 +1,9 @@
-/** Rendezvous sharding of the watchlist (collector/shard.ts): no overlap, no gap, balance, stability. */
+/** Rendezvous sharding of the watchlist (core/shard.ts): no overlap, no gap, balance, stability. */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { isSwarmscopeError } from '../../core/errors.ts';
-import { inShard, parseShard, shardOf } from '../../collector/shard.ts';
+import { inShard, parseShard, shardOf } from '../../core/shard.ts';
 
 const infohashes = Array.from({ length: 3000 }, (_, i) => createHash('sha1').update(`torrent ${i}`).digest('hex'));
 

@@ -41,8 +41,9 @@ function options(spec, width, markers) {
         stroke: series.colour,
         dash: series.dash,
         width: 2,
-        // Buckets with no sample are absent, not zero: join the points around them.
-        spanGaps: true,
+        // Buckets with no sample are absent (undefined, joined across); a gap the API reports is a
+        // null, and the line breaks there rather than bridging time nothing was measured.
+        spanGaps: false,
         points: { size: 5 },
         value: (_u, value) => formatValue(value),
       })),

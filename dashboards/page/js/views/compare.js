@@ -20,7 +20,8 @@ const LIST_SHOWN = 50;
 
 function alignedColumns(answer) {
   const xs = answer.points.map(([time]) => Date.parse(time) / 1000);
-  return [xs, ...answer.torrents.map((_, column) => answer.points.map((row) => row[column + 1]))];
+  // The compare answer's null means "no point in this bucket", not a gap: undefined is joined across (time-chart.js).
+  return [xs, ...answer.torrents.map((_, column) => answer.points.map((row) => row[column + 1] ?? undefined))];
 }
 
 export function renderCompare(main, { params, signal }) {

@@ -16,6 +16,7 @@ import { isLive, rangeFromParams, rangeToParams, refreshIntervalMs, resolveRange
 import { chartSpecs, csvLinks, loadSeries, CHARTS } from './torrent-charts.js';
 import { distinctPeersNote } from './distinct-peers.js';
 import { geoSection } from './torrent-geo.js';
+import { swarmEstimateNote } from './swarm-estimate.js';
 
 const DAY = 86_400_000;
 
@@ -32,7 +33,7 @@ function facts(torrent) {
   return h('dl', { class: 'facts' }, rows.map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
 }
 
-function latestCounts(latest) {
+function latestCounts(latest, estimate) {
   if (!latest) return notice('empty', 'No sample yet', 'The collector has not measured this torrent yet; counts appear after its first sweep.');
   const tiles = [
     ['DHT peers', latest.dhtPeers],
@@ -41,7 +42,10 @@ function latestCounts(latest) {
     ['Tracker leechers', latest.trackerLeechers],
     ['Unique peers', latest.uniquePeers],
   ];
-  return h('ul', { class: 'tiles' }, tiles.map(([label, value]) => h('li', {}, h('span', { class: 'tile-value' }, formatCount(value)), h('span', { class: 'tile-label' }, label))));
+  return [
+    h('ul', { class: 'tiles' }, tiles.map(([label, value]) => h('li', {}, h('span', { class: 'tile-value' }, formatCount(value)), h('span', { class: 'tile-label' }, label)))),
+    swarmEstimateNote(estimate),
+  ];
 }
 
 export function renderTorrent(main, { infohash, params, signal }) {
@@ -61,7 +65,7 @@ export function renderTorrent(main, { infohash, params, signal }) {
       const geoSlot = h('div', {}, loading('Loading geography…'));
       const eventsSlot = h('div', {});
       const csvSlot = h('div', {});
-      const latestSlot = h('div', {}, latestCounts(torrent.latest));
+      const latestSlot = h('div', {}, latestCounts(torrent.latest, torrent.swarmEstimate));
       replaceChildren(
         main,
         h('p', { class: 'breadcrumb' }, h('a', { href: '#/' }, '← All torrents')),
@@ -90,7 +94,7 @@ export function renderTorrent(main, { infohash, params, signal }) {
           }));
           replaceChildren(geoSlot, loading('Loading geography…'));
         } else {
-          api.torrent(infohash, { signal }).then((fresh) => replaceChildren(latestSlot, latestCounts(fresh.latest)), () => {});
+          api.torrent(infohash, { signal }).then((fresh) => replaceChildren(latestSlot, latestCounts(fresh.latest, fresh.swarmEstimate)), () => {});
         }
         replaceChildren(csvSlot, csvLinks(infohash, resolved));
         const eventsPromise = capabilities.events === false ? Promise.resolve([]) : eventsAbout(aboutTorrent(infohash), resolved, signal).catch((error) => error);

@@ -5,7 +5,7 @@
  * torrents move, instead of nearly all of them as with `hash mod n`.
  */
 import { createHash } from 'node:crypto';
-import { SwarmscopeError } from '../core/errors.ts';
+import { SwarmscopeError } from './errors.ts';
 
 export interface Shard {
   index: number;

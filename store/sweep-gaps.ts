@@ -1,0 +1,125 @@
+/**
+ * Gaps in a torrent's series, from the sweep log (store/state/sweep-log.ts): the spans of time in
+ * which a sample was due and none was taken, each with its cause, so a graph shows a break and an
+ * export lists it, never a line drawn across missing time. A swarm that was measured with 0 peers
+ * is not a gap; a sweep that could not measure it is.
+ *
+ * Samples are stamped at a sweep's end, so a gap runs from the last sample before it to the next
+ * sample (or the end of the range). Causes (GAP_CAUSES): a sweep that ran but failed for this
+ * torrent (`not_measured`), a sweep that failed as a whole (`dht_unreachable`, `store_unavailable`,
+ * `sweep_failed`), and no sweep at all when one was due (`collector_down`).
+ */
+import { GAP_CAUSES, type SweepAttempt } from './state/sweep-log.ts';
+
+/**
+ * A sweep is due `intervalMs` after the previous one started, or as soon as it ends when it overran
+ * (collector/scheduler.ts). Half an interval more than that without a new attempt means no sweep ran.
+ */
+export const OVERDUE_FACTOR = 1.5;
+
+export interface Gap {
+  fromMs: number;
+  toMs: number;
+  /** A stable code from GAP_CAUSES. */
+  cause: string;
+  /** What went wrong, in words (the first failure's message), when known. */
+  detail?: string;
+}
+
+export interface SweepCoverage {
+  /** The cadence the range was swept at (the newest attempt's interval). */
+  intervalMs: number;
+  /** Sweep slots in the range at that cadence. */
+  planned: number;
+  /** Sweeps that measured the torrent (or, with no torrent, that finished). */
+  done: number;
+  /** planned − done, never below 0. */
+  missed: number;
+  /** Attempts that failed, for this torrent or as a whole. */
+  failedAttempts: number;
+}
+
+export interface GapQuery {
+  fromMs: number;
+  toMs: number;
+  nowMs: number;
+  /** When the torrent was added and, if so, removed: outside that, nothing was due. */
+  watchedFromMs?: number;
+  watchedUntilMs?: number | null;
+  /** Whether a sweep of this shard (`i/n`) covers the torrent; all do when omitted. */
+  coversShard?: (shard: string) => boolean;
+}
+
+export interface GapReport {
+  gaps: Gap[];
+  /** null when the sweep log holds nothing for the range (a store older than the log, or no collector yet). */
+  coverage: SweepCoverage | null;
+}
+
+function splitCause(text: string): { cause: string; detail?: string } {
+  const match = /^([a-z_]+)(?::\s*(.*))?$/s.exec(text);
+  const known = Object.values(GAP_CAUSES) as string[];
+  if (match && known.includes(match[1]!)) return match[2] ? { cause: match[1]!, detail: match[2] } : { cause: match[1]! };
+  return { cause: GAP_CAUSES.notMeasured, detail: text };
+}
+
+/** Why this attempt has no sample for the torrent, or undefined when it has one. */
+function missOf(attempt: SweepAttempt): { cause: string; detail?: string } | undefined {
+  if (attempt.outcome === 'failed') return splitCause(attempt.cause ?? GAP_CAUSES.sweepFailed);
+  if (attempt.miss !== undefined) return { cause: GAP_CAUSES.notMeasured, detail: attempt.miss };
+  return undefined;
+}
+
+function overdueAfter(attempt: SweepAttempt): number {
+  return attempt.startedAtMs + OVERDUE_FACTOR * Math.max(attempt.intervalMs, attempt.finishedAtMs - attempt.startedAtMs);
+}
+
+function pushMerged(gaps: Gap[], gap: Gap): void {
+  if (gap.toMs <= gap.fromMs) return;
+  const last = gaps.at(-1);
+  if (last && last.cause === gap.cause && gap.fromMs <= last.toMs) {
+    last.toMs = Math.max(last.toMs, gap.toMs);
+    return;
+  }
+  gaps.push(gap);
+}
+
+export function sweepGaps(attempts: readonly SweepAttempt[], query: GapQuery): GapReport {
+  const windowFromMs = Math.max(query.fromMs, query.watchedFromMs ?? -Infinity);
+  const windowToMs = Math.min(query.toMs, query.nowMs, query.watchedUntilMs ?? Infinity);
+  const relevant = attempts.filter(
+    (attempt) => (query.coversShard?.(attempt.shard) ?? true) && attempt.startedAtMs >= (query.watchedFromMs ?? -Infinity),
+  );
+  if (relevant.length === 0 || windowToMs <= windowFromMs) return { gaps: [], coverage: null };
+
+  const raw: Gap[] = [];
+  let previous: SweepAttempt | undefined;
+  for (const attempt of relevant) {
+    if (previous && attempt.startedAtMs > overdueAfter(previous)) {
+      pushMerged(raw, { fromMs: previous.finishedAtMs, toMs: attempt.startedAtMs, cause: GAP_CAUSES.collectorDown });
+    }
+    const miss = missOf(attempt);
+    if (miss) {
+      const fromMs = previous?.finishedAtMs ?? attempt.finishedAtMs - attempt.intervalMs;
+      pushMerged(raw, { fromMs: Math.min(fromMs, attempt.startedAtMs), toMs: attempt.finishedAtMs, ...miss });
+    }
+    previous = attempt;
+  }
+  // After the newest attempt: nothing since, though a sweep was due long ago.
+  if (previous && windowToMs > overdueAfter(previous)) {
+    pushMerged(raw, { fromMs: previous.finishedAtMs, toMs: windowToMs, cause: GAP_CAUSES.collectorDown });
+  }
+
+  const gaps = raw
+    .map((gap) => ({ ...gap, fromMs: Math.max(gap.fromMs, windowFromMs), toMs: Math.min(gap.toMs, windowToMs) }))
+    .filter((gap) => gap.toMs > gap.fromMs);
+
+  const inWindow = relevant.filter((attempt) => attempt.finishedAtMs >= windowFromMs && attempt.finishedAtMs <= windowToMs);
+  const done = inWindow.filter((attempt) => missOf(attempt) === undefined).length;
+  const intervalMs = relevant.at(-1)!.intervalMs;
+  const planned = Math.max(done, Math.floor((windowToMs - windowFromMs) / intervalMs));
+  return {
+    gaps,
+    coverage: { intervalMs, planned, done, missed: Math.max(0, planned - done), failedAttempts: inWindow.length - done },
+  };
+}
