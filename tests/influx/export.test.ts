@@ -36,8 +36,8 @@ describe('swarmscope export from SQLite and from InfluxDB', { skip: influxSkip()
       text.startsWith('{') ? JSON.stringify({ ...(JSON.parse(text) as object), methods: undefined }) : text.split('\n').filter((line) => !line.startsWith('# methods.')).join('\n');
     for (const extra of [['--step', '1h', '--agg', 'max'], ['--step', '0', '--format', 'json'], ['--step', '1h', '--format', 'json']]) {
       const [fromSqlite, fromInflux] = await Promise.all(stores.map((url) => exportFrom(url, extra)));
-      assert.equal(withoutMethods(fromInflux), withoutMethods(fromSqlite), `export ${extra.join(' ')}`);
-      if (extra.includes('json')) assert.deepEqual([fromSqlite, fromInflux].map((text) => (JSON.parse(text) as { methods: { store: string } }).methods.store), ['sqlite', 'influx']);
+      assert.equal(withoutMethods(fromInflux!), withoutMethods(fromSqlite!), `export ${extra.join(' ')}`);
+      if (extra.includes('json')) assert.deepEqual([fromSqlite!, fromInflux!].map((text) => (JSON.parse(text) as { methods: { store: string } }).methods.store), ['sqlite', 'influx']);
     }
     const csv = withoutMethods(await exportFrom(stores[1]!, ['--step', '1h', '--agg', 'max']));
     // Hour 0: 0..15 -> 15; hour 1: 18, (null), 24..33 -> 33; hour 2: 36..51 -> 51.
