@@ -36,6 +36,7 @@ import { torrentSeriesRoutes } from './routes/torrent-series.ts';
 import { torrentUniquePeersRoutes } from './routes/torrent-unique-peers.ts';
 import { torrentRoutes } from './routes/torrents.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { worldMapRoutes } from './routes/world-maps.ts';
 
 /** .torrent files of large model releases reach a few MiB, and base64 adds a third. */
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
@@ -82,6 +83,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(torrentSeriesRoutes, { prefix: API_PREFIX, series: deps.series, registry: deps.registry, stateDb: deps.stateDb, now });
   await app.register(methodsRoutes, { prefix: API_PREFIX, stateDb: deps.stateDb, storeKind: deps.series.kind, now });
   await app.register(torrentGeoRoutes, { prefix: API_PREFIX, series: deps.series, registry: deps.registry, now });
+  await app.register(worldMapRoutes, { prefix: API_PREFIX, series: deps.series, registry: deps.registry, stateDb: deps.stateDb, now });
   await app.register(torrentUniquePeersRoutes, { prefix: API_PREFIX, series: deps.series, registry: deps.registry, now });
   await app.register(discoveryRoutes, { prefix: API_PREFIX, stateDb: deps.stateDb, now });
   await app.register(familyRoutes, { prefix: API_PREFIX, stateDb: deps.stateDb, registry: deps.registry });

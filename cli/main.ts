@@ -9,6 +9,7 @@ import { registerDiscover } from './commands/discover.ts';
 import { registerExport } from './commands/export.ts';
 import { registerFamilyCommand } from './commands/family.ts';
 import { registerMirrorCommand } from './commands/mirror.ts';
+import { registerReport } from './commands/report.ts';
 import { registerServe, registerStart } from './commands/start.ts';
 import { registerSim } from './commands/sim.ts';
 import { registerWatch } from './commands/watch.ts';
@@ -29,5 +30,6 @@ registerMirrorCommand(program);
 registerExport(program);
 registerDiscover(program);
 registerFamilyCommand(program);
+registerReport(program);
 
 await program.parseAsync(process.argv);

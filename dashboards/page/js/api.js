@@ -43,6 +43,25 @@ export async function getJson(path, params = {}, { signal } = {}) {
   throw new ApiError(response.status, detail.code, detail.message);
 }
 
+/**
+ * An SVG the API draws (the world maps), parsed into a node of this document. Parsed as XML, never
+ * set as markup: the server escapes every name it puts in, and an SVG document cannot run script here.
+ */
+export async function getSvg(path, params = {}, { signal } = {}) {
+  const response = await fetch(apiUrl(path, params), { headers: { accept: 'image/svg+xml' }, signal }).catch((error) => {
+    if (error.name === 'AbortError') throw error;
+    throw new ApiError(0, 'unreachable', 'the swarmscope server cannot be reached; is it running?');
+  });
+  const text = await response.text();
+  if (!response.ok) {
+    const body = (() => { try { return JSON.parse(text); } catch { return null; } })();
+    throw new ApiError(response.status, body?.error?.code ?? `http_${response.status}`, body?.error?.message ?? `the server answered ${response.status}`);
+  }
+  const parsed = new DOMParser().parseFromString(text, 'image/svg+xml');
+  if (parsed.querySelector('parsererror')) throw new ApiError(500, 'internal', 'the map could not be read');
+  return document.importNode(parsed.documentElement, true);
+}
+
 /** The answer of /readyz even when it is a 503: its body says which check failed. */
 export async function readiness({ signal } = {}) {
   try {
@@ -77,6 +96,8 @@ export const api = {
   familySeries: (id, params, options) => getJson(`/api/v1/families/${encodeURIComponent(id)}/series`, params, options),
   familyUniquePeers: (id, params, options) => getJson(`/api/v1/families/${encodeURIComponent(id)}/unique-peers`, params, options),
   familyGeo: (id, params, options) => getJson(`/api/v1/families/${encodeURIComponent(id)}/geo`, params, options),
+  torrentMap: (infohash, params, options) => getSvg(`/api/v1/torrents/${infohash}/map`, params, options),
+  familyMap: (id, params, options) => getSvg(`/api/v1/families/${encodeURIComponent(id)}/map`, params, options),
 };
 
 /** The CSV the API renders for the same query (`format=csv`): what a download link points at. */

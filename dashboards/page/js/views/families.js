@@ -41,10 +41,15 @@ export function renderFamilies(main, { signal }) {
 async function drawSpread(slots, family, state, signal) {
   const resolved = resolveRange(state.range, { startMs: Date.parse(family.createdAt) });
   const query = { from: resolved.query.from, to: resolved.query.to };
-  const [series, unique, geo] = await Promise.all([
+  const [series, unique, geo, map] = await Promise.all([
     api.familySeries(family.id, { ...query, metric: state.metric, step: resolved.query.step }, { signal }),
     api.familyUniquePeers(family.id, query, { signal }),
     api.familyGeo(family.id, query, { signal }),
+    // The map pictures the country table: without it (an older server) the tables still show.
+    api.familyMap(family.id, query, { signal }).catch((error) => {
+      if (error.name === 'AbortError') throw error;
+      return null;
+    }),
   ]);
   replaceChildren(slots.figures, h('dl', { class: 'figures' },
     h('dt', {}, 'Distinct peers in the range'), h('dd', { id: 'family-unique-peers' }, formatCount(unique.uniquePeers)),
@@ -65,6 +70,7 @@ async function drawSpread(slots, family, state, signal) {
   });
   const rows = (list, key) => list.slice(0, 21).map((row) => h('tr', {}, h('th', { scope: 'row' }, row[key]), h('td', { class: 'numeric' }, formatCount(row.peers))));
   replaceChildren(slots.geo, h('h2', {}, 'Where'), h('p', { class: 'muted' }, geo.method),
+    map ? h('figure', { class: 'geo-map', dataset: { map: 'family' } }, map) : null,
     h('div', { class: 'geo-tables' },
       h('table', { class: 'family-countries' }, h('thead', {}, h('tr', {}, h('th', {}, 'Country'), h('th', {}, 'Peers'))), h('tbody', {}, rows(geo.countries, 'country'))),
       h('table', { class: 'family-asns' }, h('thead', {}, h('tr', {}, h('th', {}, 'Network (AS)'), h('th', {}, 'Peers'))), h('tbody', {}, rows(geo.asns, 'asn')))));

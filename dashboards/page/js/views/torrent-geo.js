@@ -59,12 +59,19 @@ export async function geoSection(infohash, resolved, capabilities, signal) {
   }
   const fromMs = Math.max(resolved.fromMs, resolved.toMs - MAX_GEO_RANGE_MS);
   try {
-    const answer = await api.geo(infohash, { from: new Date(fromMs).toISOString(), to: resolved.query.to }, { signal });
+    const range = { from: new Date(fromMs).toISOString(), to: resolved.query.to };
+    const answer = await api.geo(infohash, range, { signal });
     if (answer.sweeps === 0) return notice('empty', 'No peer was located in this range', 'Geography comes from the peers each sweep finds; pick a longer range or wait for the next sweep.');
+    // The map is a picture of the table beside it: a server without the map route still shows the tables.
+    const map = await api.torrentMap(infohash, range, { signal }).catch((error) => {
+      if (error.name === 'AbortError') throw error;
+      return null;
+    });
     return h(
       'div',
       {},
-      h('p', { class: 'muted' }, `${formatCount(answer.sweeps)} sweeps located peers in this range${fromMs > resolved.fromMs ? ' (the last 31 days of it)' : ''}; the newest at ${formatDateTime(Date.parse(answer.at))}. Peers are located in memory; no address is kept.`),
+      h('p', { class: 'muted' }, `${formatCount(answer.sweeps)} sweeps located peers in this range${fromMs > resolved.fromMs ? ' (the last 31 days of it)' : ''}; the newest at ${formatDateTime(Date.parse(answer.at))}. Peers are located in memory; no address is kept. Countries are where address blocks are registered (RIR whois), not where people are.`),
+      map ? h('figure', { class: 'geo-map', dataset: { map: 'torrent' } }, map, h('figcaption', { class: 'muted' }, 'Peers by registry country in the newest sweep of the range (log-scaled classes).')) : null,
       h(
         'div',
         { class: 'geo-grid' },
