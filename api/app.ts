@@ -13,7 +13,7 @@ import { parseInfohashOnly, type ApiDeps } from './deps.ts';
 import { createApiMetrics } from './metrics/api-metrics.ts';
 import { registerCollectorMetrics } from './metrics/metrics-source.ts';
 import bearerAuth from './plugins/bearer-auth.ts';
-import errorHandler from './plugins/error-handler.ts';
+import errorHandler, { MAX_PARAM_LENGTH, renderError, sendError } from './plugins/error-handler.ts';
 import etag from './plugins/etag.ts';
 import httpMetrics from './plugins/http-metrics.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
@@ -57,7 +57,9 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     ...loggerOptions(deps.logger),
     bodyLimit: bodyLimitBytes,
     // `/api/v1/torrents/` and `/api/v1/torrents` are the same resource to a person typing a URL.
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    // Errors the router raises before any plugin runs leave in the API's error shape too.
+    frameworkErrors: (error, request, reply) => sendError(reply, renderError(error, request, bodyLimitBytes)),
   });
 
   // The API speaks JSON only: a text/plain body is a 415 that says so, not a confusing "body must be object".

@@ -17,6 +17,9 @@ interface RenderedError {
   message: string;
 }
 
+/** Fastify's default `maxParamLength`: the longest path parameter the router accepts. */
+export const MAX_PARAM_LENGTH = 100;
+
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'invalid_request',
   401: 'unauthorized',
@@ -46,6 +49,11 @@ export function renderError(error: unknown, request: FastifyRequest, bodyLimitBy
       return { status: 400, code: 'invalid_request', message: 'the body is empty but Content-Type says JSON: send a JSON object or no Content-Type' };
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return { status: 400, code: 'invalid_request', message: 'the body is not valid JSON' };
+    // Raised by the router before any route runs (Fastify's `frameworkErrors`): never echo the path back.
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return { status: 414, code: 'invalid_request', message: `a path parameter is longer than ${MAX_PARAM_LENGTH} characters` };
+    case 'FST_ERR_BAD_URL':
+      return { status: 400, code: 'invalid_request', message: 'the URL is malformed (bad percent-encoding?)' };
     default:
       break;
   }

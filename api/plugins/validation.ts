@@ -50,9 +50,11 @@ export function describeIssue(part: string, issue: ValidationIssue): string {
 
 export function formatIssues(part: string, issues: readonly ValidationIssue[]): string {
   // TypeBox also reports `additionalProperties: false` per field as "schema is false"; the
-  // additionalProperties issue says the same thing better.
-  const messages = issues.filter((issue) => issue.keyword !== 'boolean').map((issue) => describeIssue(part, issue));
-  return [...new Set(messages)].slice(0, 5).join('; ');
+  // additionalProperties issue says the same thing better, when there is one. When there is not
+  // (some schemas report only the per-field issue), the field is named from it: never an empty message.
+  const described = issues.filter((issue) => issue.keyword !== 'boolean').map((issue) => describeIssue(part, issue));
+  const messages = described.length > 0 ? described : issues.map((issue) => `${part}${issue.instancePath} is not a known field`);
+  return [...new Set(messages)].slice(0, 5).join('; ') || `the ${part} does not match its schema`;
 }
 
 export default rootPlugin('swarmscope-validation', async (app: FastifyInstance) => {

@@ -18,10 +18,12 @@ export const InfohashParams = Type.Object({
 export type InfohashParams = Static<typeof InfohashParams>;
 
 export const MAX_PAGE_LIMIT = 1000;
+export const MAX_PAGE_OFFSET = 1_000_000_000;
 
 // Query strings tolerate unknown parameters (cache busters such as `_=123`); bodies do not.
 export const PageQuery = Type.Object({
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  // Bounded: SQLite integers are 64-bit, and no list is a billion rows long.
+  offset: Type.Integer({ minimum: 0, maximum: MAX_PAGE_OFFSET, default: 0 }),
   limit: Type.Integer({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: 100 }),
 });
 export type PageQuery = Static<typeof PageQuery>;

@@ -26,7 +26,11 @@ export function scrapeRequestUrl(scrapeUrl: URL, infohashes: readonly string[]):
 
 /** The counts the tracker reported for the infohashes asked; hashes it does not list are absent. */
 export async function httpScrape(target: CheckedTarget, infohashes: readonly string[], timeoutMs: number): Promise<Map<string, ScrapeCounts>> {
-  const body = await fetchBounded(target, scrapeRequestUrl(target.url, infohashes), timeoutMs);
+  return parseScrapeReply(await fetchBounded(target, scrapeRequestUrl(target.url, infohashes), timeoutMs), infohashes);
+}
+
+/** The counts of the wanted infohashes in a BEP 48 scrape reply; an error naming what is wrong with anything else. */
+export function parseScrapeReply(body: Buffer, infohashes: readonly string[]): Map<string, ScrapeCounts> {
   let decoded: BencodeValue;
   try {
     decoded = decodeBencode(body).value;
