@@ -33,6 +33,7 @@ import { mirrorSeriesRoutes } from './routes/mirrors-series.ts';
 import { pageRoutes } from './routes/page.ts';
 import { torrentGeoRoutes } from './routes/torrent-geo.ts';
 import { torrentSeriesRoutes } from './routes/torrent-series.ts';
+import { timelineRoutes } from './routes/timeline.ts';
 import { torrentUniquePeersRoutes } from './routes/torrent-unique-peers.ts';
 import { torrentRoutes } from './routes/torrents.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
@@ -94,6 +95,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(alertRoutes, { prefix: API_PREFIX, state, registry: deps.registry, now });
   await app.register(webhookRoutes, { prefix: API_PREFIX, state, guard, now });
   await app.register(eventRoutes, { prefix: API_PREFIX, state });
+  await app.register(timelineRoutes, { prefix: API_PREFIX, stateDb: deps.stateDb, now });
   const mirrors = createMirrorRegistry(deps.stateDb);
   const mirrorStates = createMirrorStateRepo(deps.stateDb);
   await app.register(mirrorRoutes, { prefix: API_PREFIX, mirrors, states: mirrorStates, torrents: deps.registry, guard, now });

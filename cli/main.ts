@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { registerCollect } from './commands/collect.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerDiscover } from './commands/discover.ts';
+import { registerEventCommand } from './commands/event.ts';
 import { registerExport } from './commands/export.ts';
 import { registerFamilyCommand } from './commands/family.ts';
 import { registerMirrorCommand } from './commands/mirror.ts';
@@ -31,5 +32,6 @@ registerExport(program);
 registerDiscover(program);
 registerFamilyCommand(program);
 registerReport(program);
+registerEventCommand(program);
 
 await program.parseAsync(process.argv);

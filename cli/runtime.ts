@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '../core/logger.ts';
 import { DEFAULT_WATCHLIST_PATH, loadWatchlists } from '../collector/watchlist/load-watchlist.ts';
 import { openStore, storeOptionsFromConfig } from '../store/open-store.ts';
 import { importFamilies } from '../store/state/import-families.ts';
+import { importShippedTimeline } from '../store/state/import-timeline.ts';
 import type { SeriesStore, TorrentRegistry } from '../store/types.ts';
 
 export interface Runtime {
@@ -33,5 +34,7 @@ export function importWatchlist(runtime: Runtime): number {
   const entries = loadWatchlists(sources);
   const imported = runtime.registry.importEntries(entries);
   importFamilies(runtime.stateDb, runtime.registry, entries);
+  // After the families: the shipped dates are about them.
+  importShippedTimeline(runtime.stateDb);
   return imported;
 }

@@ -14,7 +14,12 @@ import { CollectorService } from '../../collector/collector-service.ts';
 import { openMirrorChecker } from '../../collector/mirrors/open-mirror-checker.ts';
 import { parseTorrentInput } from '../../collector/watchlist/parse-watch-input.ts';
 import { createOutboundGuard, type OutboundGuard } from '../../core/outbound-guard.ts';
+import { createInfluxClient } from '../../store/influx/influx-client.ts';
+import { startTimelineExport } from '../../store/influx/influx-timeline.ts';
 import { openMirrorSeries } from '../../store/mirror-series-open.ts';
+import { parseStoreUrl } from '../../store/open-store.ts';
+import { createFamiliesRepo } from '../../store/state/families-repo.ts';
+import { createTimelineRepo } from '../../store/state/timeline-repo.ts';
 import { emitDomainEvent } from '../../store/state/domain-events.ts';
 import { SweepLog } from '../../store/state/sweep-log.ts';
 import { collectorMetricsSource, meterSeriesStore } from '../collector-metrics-source.ts';
@@ -63,6 +68,15 @@ async function serveApi(runtime: Runtime, parts: ServeParts): Promise<{ url: str
   return server;
 }
 
+/** Grafana's annotations read the timeline from InfluxDB: keep a copy there (store/influx/influx-timeline.ts). */
+function startTimelineExportIfInflux(runtime: Runtime): { stop(): Promise<void> } | undefined {
+  const location = parseStoreUrl(runtime.config.store);
+  if (location.kind !== 'influx') return undefined;
+  const influx = createInfluxClient(location);
+  const families = createFamiliesRepo(runtime.stateDb);
+  return startTimelineExport(createTimelineRepo(runtime.stateDb), influx, (id) => families.get(id)?.torrents ?? [], runtime.log);
+}
+
 async function runStart(flags: Record<string, unknown>, withCollector: boolean): Promise<void> {
   try {
     const runtime = await openRuntime(configFromFlags(flags), withCollector ? 'collector' : 'reader');
@@ -93,6 +107,7 @@ async function runStart(flags: Record<string, unknown>, withCollector: boolean):
       webhookRetryBaseMs: config.webhookRetryBaseMs,
       webhookGiveUpAfterMs: config.webhookGiveUpAfterMs,
     });
+    const timelineExport = startTimelineExportIfInflux(runtime);
     const server = await serveApi(runtime, { collector, guard, metrics, metricsSource: collectorMetricsSource(collector, metered) });
     collector?.start();
     const discovery = withCollector ? await startDiscoveryIfEnabled(runtime) : undefined;
@@ -101,6 +116,7 @@ async function runStart(flags: Record<string, unknown>, withCollector: boolean):
     await discovery?.stop();
     await collector?.stop();
     await alerting.stop();
+    await timelineExport?.stop();
     await runtime.close();
   } catch (error) {
     failCommand(error);

@@ -13,6 +13,7 @@ import { seriesCoverage, withGapBreaks, type PointOrBreak, type SeriesCoverage }
 import { defaultStepMs } from '../../store/series-request.ts';
 import { openAlertingState } from '../../store/state/alerting-state.ts';
 import { createFamiliesRepo } from '../../store/state/families-repo.ts';
+import { createTimelineRepo, type TimelineEvent } from '../../store/state/timeline-repo.ts';
 import { swarmEstimateSummary, type SwarmEstimateSummary } from '../../store/swarm-estimate-summary.ts';
 import type { SeriesStore, SwarmMetric, TorrentRegistry } from '../../store/types.ts';
 
@@ -57,8 +58,6 @@ export interface ReportSources {
   series: SeriesStore;
   registry: TorrentRegistry;
   stateDb: Database.Database;
-  /** Extra events (e.g. the timeline), merged with the alert events about the subject. */
-  moreEvents?: (infohashes: readonly string[], fromMs: number, toMs: number) => ReportEvent[];
 }
 
 export interface ReportRequest {
@@ -78,6 +77,17 @@ function alertEvents(stateDb: Database.Database, infohashes: readonly string[], 
   return events
     .filter((event) => event.subject !== null && wanted.has(event.subject) && event.occurredAtMs >= fromMs && event.occurredAtMs <= toMs)
     .map((event) => ({ atMs: event.occurredAtMs, kind: event.type, title: event.type, url: null, source: 'alert' }));
+}
+
+/** Timeline events about the torrents and the families they belong to (store/state/timeline-repo.ts). */
+function timelineEvents(stateDb: Database.Database, infohashes: readonly string[], fromMs: number, toMs: number): ReportEvent[] {
+  const families = createFamiliesRepo(stateDb).list().filter((family) => family.torrents.some((infohash) => infohashes.includes(infohash)));
+  const timeline = createTimelineRepo(stateDb);
+  const found = new Map<string, TimelineEvent>();
+  const collect = (query: Parameters<typeof timeline.list>[0]) => timeline.list({ ...query, fromMs, toMs, limit: MAX_EVENTS }).events.forEach((event) => found.set(event.id, event));
+  for (const infohash of infohashes) collect({ infohash });
+  if (families.length > 0) collect({ familyIds: families.map((family) => family.id) });
+  return [...found.values()].map((event) => ({ atMs: event.atMs, kind: event.kind, title: event.title, url: event.url, source: event.source }));
 }
 
 async function member(sources: ReportSources, infohash: string, metrics: readonly SwarmMetric[], request: ReportRequest, stepMs: number): Promise<ReportMember> {
@@ -134,7 +144,7 @@ export async function reportData(sources: ReportSources, request: ReportRequest)
           overRange: await familyUniquePeers(detail, infohashes, request.fromMs, request.toMs),
         }
       : null;
-  const events = [...alertEvents(sources.stateDb, infohashes, request.fromMs, request.toMs), ...(sources.moreEvents?.(infohashes, request.fromMs, request.toMs) ?? [])].sort((a, b) => a.atMs - b.atMs);
+  const events = [...alertEvents(sources.stateDb, infohashes, request.fromMs, request.toMs), ...timelineEvents(sources.stateDb, infohashes, request.fromMs, request.toMs)].sort((a, b) => a.atMs - b.atMs);
   const first = members[0];
   const methods =
     kind === 'torrent' && first

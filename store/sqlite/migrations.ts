@@ -15,6 +15,7 @@ import { MIRROR_MIGRATIONS } from './migrations-mirrors.ts';
 import { ROLLUP_MIGRATIONS } from './migrations-rollups.ts';
 import { ESTIMATE_MIGRATIONS } from './migrations-estimates.ts';
 import { SWEEP_MIGRATIONS } from './migrations-sweeps.ts';
+import { TIMELINE_MIGRATIONS } from './migrations-timeline.ts';
 
 export interface Migration {
   version: number;
@@ -110,6 +111,8 @@ export const MIGRATIONS: readonly Migration[] = [
   ...SWEEP_MIGRATIONS,
   // Versions 95–99: PEX capture and swarm estimates (store/sqlite/migrations-estimates.ts).
   ...ESTIMATE_MIGRATIONS,
+  // Versions 100–109: the event timeline (store/sqlite/migrations-timeline.ts).
+  ...TIMELINE_MIGRATIONS,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, migration) => Math.max(max, migration.version), 0);

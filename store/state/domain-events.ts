@@ -7,6 +7,8 @@
  */
 import type Database from 'better-sqlite3';
 import { SwarmscopeError } from '../../core/errors.ts';
+import { timelineEventFor } from './timeline-auto-events.ts';
+import { createTimelineRepo } from './timeline-repo.ts';
 
 export const DOMAIN_EVENT_TYPES = [
   'mirror.down',
@@ -53,10 +55,22 @@ export function emitDomainEvent(db: Database.Database, event: NewDomainEvent): n
   if (!isDomainEventType(event.type)) {
     throw new SwarmscopeError('invalid_request', `unknown domain event type "${String(event.type)}" (known: ${DOMAIN_EVENT_TYPES.join(', ')})`);
   }
-  const result = db
-    .prepare('INSERT INTO domain_events (type, subject, data, occurred_at_ms) VALUES (?, ?, ?, ?)')
-    .run(event.type, event.subject ?? null, JSON.stringify(event.data ?? {}), event.occurredAtMs ?? Date.now());
-  return Number(result.lastInsertRowid);
+  const occurredAtMs = event.occurredAtMs ?? Date.now();
+  return db.transaction(() => {
+    const result = db
+      .prepare('INSERT INTO domain_events (type, subject, data, occurred_at_ms) VALUES (?, ?, ?, ?)')
+      .run(event.type, event.subject ?? null, JSON.stringify(event.data ?? {}), occurredAtMs);
+    // The timeline shows the fact too (mirror down, discovery); one that does not validate is left out, never fatal.
+    const entry = timelineEventFor(event, occurredAtMs);
+    if (entry) {
+      try {
+        createTimelineRepo(db).add(entry, `${event.type} event`);
+      } catch {
+        // e.g. a mirror's title with nothing printable: the fact stands without a timeline entry.
+      }
+    }
+    return Number(result.lastInsertRowid);
+  })();
 }
 
 export function readDomainEventsAfter(db: Database.Database, afterSeq: number, limit: number): DomainEvent[] {

@@ -2,7 +2,8 @@
  * Issue 13 on the built-in page, in Chromium: a torrent whose collector could not reach the DHT for
  * two hours has a break in its line there (uPlot is told the gap by a null and draws no stroke
  * across it), never a line bridging the missing time; and its newest swarm estimate is shown with
- * its 95% interval, its captures and its assumptions.
+ * its 95% interval, its captures and its assumptions; and a timeline event (a takedown notice) is
+ * an annotation at its time on the graph, and a line with its source in the event list.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ROOT } from '../helpers/child-processes.ts';
 import { SweepLog } from '../../store/state/sweep-log.ts';
+import { createTimelineRepo } from '../../store/state/timeline-repo.ts';
 import { chromiumSkip, launchChromium, openPage, type TestBrowser } from './chromium.ts';
 import { startPageFixture, type PageFixture } from './page-fixture.ts';
 
@@ -25,6 +27,7 @@ describe('gaps and swarm estimates on the page', { skip: chromiumSkip() }, () =>
   let browser: TestBrowser;
   let holeFromMs: number;
   let holeToMs: number;
+  let noticeAtMs: number;
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -50,6 +53,8 @@ describe('gaps and swarm estimates on the page', { skip: chromiumSkip() }, () =>
     // The newest sample carries an estimate from 250 DHT peers, 120 named over PEX, 60 in both.
     Object.assign(samples.at(-1)!.values, { dht_peers: 250, pex_peers: 120, swarm_estimate_overlap: 60, swarm_estimate: 500, swarm_estimate_low: 450, swarm_estimate_high: 560, probe_seeders: 3, probe_leechers: 7 });
     await store.series.writeSamples(samples);
+    noticeAtMs = firstMs + 90 * MIN + 7 * MIN;
+    createTimelineRepo(store.db).add({ atMs: noticeAtMs, kind: 'takedown', title: 'DMCA notice to the tracker', source: 'Example Times', url: 'https://example.org/dmca', infohash: GAPPY });
   });
   after(async () => {
     await browser?.close();
@@ -84,6 +89,24 @@ describe('gaps and swarm estimates on the page', { skip: chromiumSkip() }, () =>
     await page.locator('[data-chart="peers"]').screenshot({ path: join(ARTIFACTS, 'gap-break.png') });
     assert.deepEqual(errors, []);
     await page.close();
+  });
+
+  it('a timeline event is an annotation at its time on the graph, and in the event list with its source', async () => {
+    const watched = await openPage(browser.context);
+    await watched.page.goto(`${fixture.url}/#/torrent/${GAPPY}?range=24h`);
+    const marker = watched.page.locator('[data-chart="peers"] .event-marker[aria-label*="DMCA notice"]');
+    await marker.waitFor();
+    const { left, expected } = await watched.page.evaluate((atMs) => {
+      const chart = (window as unknown as { swarmscopeCharts: Map<string, Chart> }).swarmscopeCharts.get('peers')!;
+      const element = document.querySelector('[data-chart="peers"] .event-marker[aria-label*="DMCA notice"]') as HTMLElement;
+      return { left: Number.parseFloat(element.style.left), expected: chart.valToPos(atMs / 1000, 'x') };
+    }, noticeAtMs);
+    assert.ok(Math.abs(left - expected) < 1, `marker at ${left}px, the time is at ${expected}px`);
+    assert.match((await marker.getAttribute('aria-label')) ?? '', /^timeline\.takedown at .*: DMCA notice to the tracker$/);
+    const item = watched.page.locator('.event-list li', { hasText: 'DMCA notice to the tracker' });
+    assert.equal(await item.locator('a[href="https://example.org/dmca"]').textContent(), 'Example Times');
+    assert.deepEqual(watched.errors, []);
+    await watched.page.close();
   });
 
   it('the newest swarm estimate is shown with its interval, captures and assumptions', async () => {

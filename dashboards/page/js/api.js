@@ -96,6 +96,7 @@ export const api = {
   familySeries: (id, params, options) => getJson(`/api/v1/families/${encodeURIComponent(id)}/series`, params, options),
   familyUniquePeers: (id, params, options) => getJson(`/api/v1/families/${encodeURIComponent(id)}/unique-peers`, params, options),
   familyGeo: (id, params, options) => getJson(`/api/v1/families/${encodeURIComponent(id)}/geo`, params, options),
+  timeline: (params, options) => getJson('/api/v1/events/timeline', params, options),
   torrentMap: (infohash, params, options) => getSvg(`/api/v1/torrents/${infohash}/map`, params, options),
   familyMap: (id, params, options) => getSvg(`/api/v1/families/${encodeURIComponent(id)}/map`, params, options),
 };

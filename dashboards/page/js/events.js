@@ -43,8 +43,29 @@ export async function eventsAbout(matches, { fromMs, toMs }, signal) {
     .sort((a, b) => a.atMs - b.atMs);
 }
 
+/**
+ * Timeline events (GET /api/v1/events/timeline: takedowns, news, magnets posted, mirrors down,
+ * discoveries, notes) about a torrent (and its families) or a family (and its torrents), as markers
+ * and list entries of type `timeline.<kind>`. A server without the route gives none, not an error.
+ */
+export async function timelineAbout(about, { fromMs, toMs }, signal) {
+  try {
+    const answer = await api.timeline({ ...about, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), limit: EVENT_LIMIT }, { signal });
+    return answer.events.map((event) => ({ id: event.id, type: `timeline.${event.kind}`, atMs: Date.parse(event.at), text: event.title, url: event.url, source: event.source, data: {} }));
+  } catch (error) {
+    if (error.name === 'AbortError' || !error.isMissingRoute) throw error;
+    return [];
+  }
+}
+
+/** Alert events and timeline events together, oldest first. */
+export async function allEventsAbout(matches, about, range, signal) {
+  const [alerts, timeline] = await Promise.all([eventsAbout(matches, range, signal), timelineAbout(about, range, signal)]);
+  return [...alerts, ...timeline].sort((a, b) => a.atMs - b.atMs);
+}
+
 export function eventList(events) {
-  if (events.length === 0) return notice('empty', 'No events in this range', 'Alerts, mirror changes and metadata found appear here and as marks on the time axes.');
+  if (events.length === 0) return notice('empty', 'No events in this range', 'Alerts, mirror changes, metadata found and the timeline (takedowns, news, notes) appear here and as marks on the time axes.');
   // Newest first: what someone checking "what happened?" looks for.
   return h(
     'ol',
@@ -58,6 +79,7 @@ export function eventList(events) {
         ' ',
         h('strong', {}, event.type),
         event.text ? ` — ${event.text}` : '',
+        event.url ? [' (', h('a', { href: event.url, rel: 'noopener noreferrer', target: '_blank' }, event.source ?? 'source'), ')'] : '',
       ),
     ),
   );

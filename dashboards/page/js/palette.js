@@ -16,6 +16,8 @@ export const EVENT_COLOURS = {
   mirror: '#CC79A7',
   torrent: '#009E73',
   discovery: '#0072B2',
+  // The timeline (takedowns, news, magnets posted, notes): what happened outside the swarm.
+  timeline: '#56B4E9',
 };
 
 export function eventColour(type) {

@@ -5,6 +5,7 @@
  * method that produced them; the geography summed over members (labelled as such).
  */
 import { api } from '../api.js';
+import { timelineAbout } from '../events.js';
 import { h, replaceChildren } from '../dom.js';
 import { formatCount, shortHash } from '../format.js';
 import { COMPARABLE, metricInfo } from '../metrics.js';
@@ -51,6 +52,11 @@ async function drawSpread(slots, family, state, signal) {
       return null;
     }),
   ]);
+  // The family's timeline (and its torrents') as marks on the time axis; none rather than an error.
+  const events = await timelineAbout({ family: family.id }, resolved, signal).catch((error) => {
+    if (error.name === 'AbortError') throw error;
+    return [];
+  });
   replaceChildren(slots.figures, h('dl', { class: 'figures' },
     h('dt', {}, 'Distinct peers in the range'), h('dd', { id: 'family-unique-peers' }, formatCount(unique.uniquePeers)),
     h('dt', {}, 'Distinct peers in the newest sweep'), h('dd', {}, formatCount(unique.peersNow)),
@@ -67,6 +73,7 @@ async function drawSpread(slots, family, state, signal) {
     ],
     data: alignPoints([...series.torrents.map((torrent) => torrent.points), series.distinctPeers.points]),
     range: resolved,
+    events,
   });
   const rows = (list, key) => list.slice(0, 21).map((row) => h('tr', {}, h('th', { scope: 'row' }, row[key]), h('td', { class: 'numeric' }, formatCount(row.peers))));
   replaceChildren(slots.geo, h('h2', {}, 'Where'), h('p', { class: 'muted' }, geo.method),

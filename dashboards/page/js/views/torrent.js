@@ -7,7 +7,7 @@
 import { api, serverCapabilities } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
 import { formatBytes, formatCount, formatDateTime, torrentTitle } from '../format.js';
-import { aboutTorrent, eventList, eventsAbout } from '../events.js';
+import { aboutTorrent, allEventsAbout, eventList } from '../events.js';
 import { rangePicker } from '../range-picker.js';
 import { replaceHash, routeHash } from '../router.js';
 import { errorNotice, loading, notice } from '../states.js';
@@ -97,7 +97,7 @@ export function renderTorrent(main, { infohash, params, signal }) {
           api.torrent(infohash, { signal }).then((fresh) => replaceChildren(latestSlot, latestCounts(fresh.latest, fresh.swarmEstimate)), () => {});
         }
         replaceChildren(csvSlot, csvLinks(infohash, resolved));
-        const eventsPromise = capabilities.events === false ? Promise.resolve([]) : eventsAbout(aboutTorrent(infohash), resolved, signal).catch((error) => error);
+        const eventsPromise = capabilities.events === false ? Promise.resolve([]) : allEventsAbout(aboutTorrent(infohash), { infohash }, resolved, signal).catch((error) => error);
         const [{ points, errors }, events, distinct] = await Promise.all([
           loadSeries(infohash, resolved, signal),
           eventsPromise,
