@@ -18,6 +18,7 @@ import etag from './plugins/etag.ts';
 import httpMetrics from './plugins/http-metrics.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
 import { registerRateLimit } from './plugins/rate-limit.ts';
+import securityHeaders from './plugins/security-headers.ts';
 import validation from './plugins/validation.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { compareRoutes } from './routes/compare.ts';
@@ -66,11 +67,17 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   // The API speaks JSON only: a text/plain body is a 415 that says so, not a confusing "body must be object".
   app.removeContentTypeParser('text/plain');
 
+  await app.register(securityHeaders);
   await app.register(errorHandler, { bodyLimitBytes });
   await app.register(validation);
   // Before authentication, so guessing tokens is rate-limited too.
   await registerRateLimit(app, deps.rateLimit ?? { max: DEFAULT_RATE_LIMIT_PER_MINUTE });
-  await app.register(bearerAuth, { apiTokens: deps.apiTokens ?? [], protectReads: deps.protectReads ?? false, apiPrefix: `${API_PREFIX}/` });
+  await app.register(bearerAuth, {
+    apiTokens: deps.apiTokens ?? [],
+    ...(deps.apiTokensFile ? { apiTokensFile: deps.apiTokensFile } : {}),
+    protectReads: deps.protectReads ?? false,
+    apiPrefix: `${API_PREFIX}/`,
+  });
   await app.register(etag);
   await app.register(httpMetrics, { metrics });
   await registerOpenApi(app, API_VERSION);

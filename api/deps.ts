@@ -38,6 +38,8 @@ export interface ApiDeps {
   readiness: () => Readiness;
   /** Bearer tokens allowed to write; none means writes are refused (with a message saying how to enable them). */
   apiTokens?: string[];
+  /** One token per line, re-read when it changes (api/plugins/api-tokens.ts). */
+  apiTokensFile?: string;
   /** false (tests), true, pino options, or a pino logger instance to share the CLI's log. */
   logger?: boolean | object;
   parseTorrentInput?: ParseTorrentInput;

@@ -36,6 +36,7 @@ export function addGlobalOptions(command: Command): Command {
     .option('--discovery-rate <queries/s>', 'DHT queries per second the discovery crawler may send (default 10)')
     .option('--auto-watch-score <score>', 'watch discoveries that score at least this, 0..1; 0 = never (default)')
     .option('--classifier-rules <file>', 'a JSON file of classifier rules that extends or overrides the shipped ones')
+    .option('--api-tokens-file <file>', 'API tokens, one per line ([read:|write:|admin:]token), re-read when the file changes (SECURITY.md)')
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'silent']));
 }
 
@@ -72,6 +73,7 @@ export function configFromFlags(flags: Record<string, unknown>): SwarmscopeConfi
     discoveryRate: numberFlag(flags.discoveryRate),
     autoWatchScore: numberFlag(flags.autoWatchScore),
     classifierRules: flags.classifierRules as string | undefined,
+    apiTokensFile: flags.apiTokensFile as string | undefined,
     logLevel: flags.logLevel as SwarmscopeConfig['logLevel'] | undefined,
     intervalMs: typeof flags.interval === 'string' ? parseDurationMs(flags.interval, '--interval') : undefined,
   };

@@ -13,6 +13,7 @@ export const ERROR_CATALOGUE = {
   invalid_request: { httpStatus: 400, summary: 'The request is invalid' },
   invalid_store_url: { httpStatus: 400, summary: 'The store URL is invalid' },
   unauthorized: { httpStatus: 401, summary: 'A valid bearer token is required' },
+  forbidden: { httpStatus: 403, summary: 'The token is valid but its scope does not allow this' },
   not_found: { httpStatus: 404, summary: 'No such resource' },
   conflict: { httpStatus: 409, summary: 'The resource already exists' },
   payload_too_large: { httpStatus: 413, summary: 'The request body is too large' },

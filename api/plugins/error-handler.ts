@@ -23,6 +23,7 @@ export const MAX_PARAM_LENGTH = 100;
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'invalid_request',
   401: 'unauthorized',
+  403: 'forbidden',
   404: 'not_found',
   409: 'conflict',
   413: 'payload_too_large',

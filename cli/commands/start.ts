@@ -44,6 +44,7 @@ async function serveApi(runtime: Runtime, parts: ServeParts): Promise<{ url: str
     registry: runtime.registry,
     stateDb: runtime.stateDb,
     apiTokens: config.apiTokens,
+    ...(config.apiTokensFile ? { apiTokensFile: config.apiTokensFile } : {}),
     protectReads: config.protectReads,
     rateLimit: { max: config.rateLimitPerMinute },
     outboundGuard: parts.guard,
