@@ -9,13 +9,11 @@
  * tick means an append, a replay step and the final truncation can never interleave.
  */
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
-import type { SwarmSample } from '../types.ts';
-import { encodeRecord, scanLines } from './spool-record.ts';
+import { batchSize, emptyBatch, encodeRecord, scanLines, type SpoolBatch } from './spool-record.ts';
 
 const READ_CHUNK_BYTES = 4 * 1024 * 1024;
 
-export interface PendingRecords {
-  samples: SwarmSample[];
+export interface PendingRecords extends SpoolBatch {
   /** Where replay resumes once these are in the store. */
   endOffset: number;
 }
@@ -57,8 +55,8 @@ export class SpoolFile {
   }
 
   /** Appends one record (one batch) and fsyncs. Returns its size in bytes. */
-  append(samples: readonly SwarmSample[]): number {
-    const record = encodeRecord(samples);
+  append(batch: SpoolBatch): number {
+    const record = encodeRecord(batch);
     writeAll(this.fd, record);
     fsyncSync(this.fd);
     this.size += record.length;
@@ -66,24 +64,29 @@ export class SpoolFile {
     return record.length;
   }
 
-  /** The oldest records not yet replayed, up to about `maxSamples` samples (at least one record). */
-  readPending(maxSamples: number): PendingRecords & { damaged: number; records: number } {
-    const samples: SwarmSample[] = [];
+  /** The oldest records not yet replayed, up to about `maxItems` samples, tagged samples and sketches (at least one record). */
+  readPending(maxItems: number): PendingRecords & { damaged: number; records: number } {
+    const pending: SpoolBatch = emptyBatch();
     let endOffset = this.offset;
     let damaged = 0;
     let records = 0;
-    while (endOffset < this.size && samples.length < maxSamples) {
+    while (endOffset < this.size && batchSize(pending) < maxItems) {
       const lines = this.linesFrom(endOffset);
       if (lines.length === 0) break;
       for (const line of lines) {
-        if (samples.length >= maxSamples) break;
+        if (batchSize(pending) >= maxItems) break;
         endOffset = line.endOffset;
         records += 1;
-        if (line.samples) samples.push(...line.samples);
-        else damaged += 1;
+        if (!line.batch) {
+          damaged += 1;
+          continue;
+        }
+        pending.samples.push(...line.batch.samples);
+        pending.tagged.push(...line.batch.tagged);
+        pending.sketches.push(...line.batch.sketches);
       }
     }
-    return { samples, endOffset, damaged, records };
+    return { ...pending, endOffset, damaged, records };
   }
 
   /** Marks records as replayed; empties the file once nothing is left. */
@@ -137,7 +140,7 @@ export class SpoolFile {
       if (lines.length === 0) break;
       for (const line of lines) {
         records += 1;
-        if (!line.samples) damaged += 1;
+        if (!line.batch) damaged += 1;
         position = line.endOffset;
       }
     }

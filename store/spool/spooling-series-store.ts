@@ -3,7 +3,9 @@
  * cannot take (`store_unavailable`) goes to the disk spool instead, and a background replayer
  * writes the spool back, oldest first, once the store answers again. While anything is spooled,
  * new samples are appended behind it rather than written directly, so the store sees every
- * sample in the order it was measured. Reads go to the store: spooled samples show up once replayed.
+ * sample in the order it was measured. The sweep's tagged series and peer sketches take the same
+ * road (issue 14), so an outage costs no country, ASN or client series and no distinct-peer count.
+ * Reads go to the store: spooled samples show up once replayed.
  *
  * The spool is bounded: past `maxBytes` a batch is dropped, counted and logged as an error, and the
  * write rejects, so the caller knows those samples are lost.
@@ -14,10 +16,10 @@ import { SwarmscopeError, describeError, isSwarmscopeError } from '../../core/er
 import type { Logger } from '../../core/logger.ts';
 import { normalizeBatch } from '../series-validation.ts';
 import { detailStoreOf } from '../detail-validation.ts';
-import type { DetailStore, SeriesStore, SwarmSample } from '../types.ts';
+import type { DetailStore, SeriesStore, SketchSample, SwarmSample, TaggedSample } from '../types.ts';
 import { SpoolFile } from './spool-file.ts';
 import { acquireSpoolLock, type SpoolLock } from './spool-lock.ts';
-import { encodeRecord } from './spool-record.ts';
+import { batchSize, emptyBatch, encodeRecord, type SpoolBatch } from './spool-record.ts';
 
 export interface SpoolOptions {
   /** The spool file; `<path>.offset`, `<path>.lock` and `<path>.rejected` sit beside it. */
@@ -90,17 +92,36 @@ export class SpoolingSeriesStore implements SeriesStore, DetailStore {
     // Validated here, so the spool only ever holds samples the store will accept.
     const normalized = normalizeBatch(samples);
     if (normalized.length === 0) return;
+    await this.writeOrSpool({ ...emptyBatch(), samples: normalized });
+  }
+
+  async writeTagged(samples: readonly TaggedSample[]): Promise<void> {
+    if (samples.length > 0) await this.writeOrSpool({ ...emptyBatch(), tagged: [...samples] });
+  }
+
+  async writeSketches(samples: readonly SketchSample[]): Promise<void> {
+    if (samples.length > 0) await this.writeOrSpool({ ...emptyBatch(), sketches: [...samples] });
+  }
+
+  /** Straight to the store while nothing waits in the spool; behind what waits (and on disk) otherwise. */
+  private async writeOrSpool(batch: SpoolBatch): Promise<void> {
     if (this.file.records === 0 && !this.replaying) {
       try {
-        await this.inner.writeSamples(normalized);
+        await this.writeBatch(batch);
         return;
       } catch (error) {
         if (!isUnavailable(error)) throw error;
         this.options.log?.warn({ err: describeError(error), spool: this.options.path }, 'store unreachable: spooling samples to disk until it is back');
       }
     }
-    this.spool(normalized);
+    this.spool(batch);
     this.startReplay();
+  }
+
+  private async writeBatch(batch: SpoolBatch): Promise<void> {
+    if (batch.samples.length > 0) await this.inner.writeSamples(batch.samples);
+    if (batch.tagged.length > 0) await this.detail().writeTagged(batch.tagged);
+    if (batch.sketches.length > 0) await this.detail().writeSketches(batch.sketches);
   }
 
   latestSamples(infohashes?: readonly string[]) {
@@ -109,22 +130,6 @@ export class SpoolingSeriesStore implements SeriesStore, DetailStore {
 
   querySeries(...args: Parameters<SeriesStore['querySeries']>) {
     return this.inner.querySeries(...args);
-  }
-
-  /**
-   * Tagged series and peer sketches go straight to the store and are NOT spooled: while it is
-   * unreachable they are dropped, counted (`droppedDetails`) and logged, and the sweep goes on.
-   * unique_peers itself is a `swarm` value and is spooled; only the per-tag series and the stored
-   * sketches of the outage are missing (docs/stores.md).
-   */
-  droppedDetails = 0;
-
-  async writeTagged(samples: Parameters<DetailStore['writeTagged']>[0]): Promise<void> {
-    await this.passDetail(samples.length, 'tagged samples', (detail) => detail.writeTagged(samples));
-  }
-
-  async writeSketches(samples: Parameters<DetailStore['writeSketches']>[0]): Promise<void> {
-    await this.passDetail(samples.length, 'peer sketches', (detail) => detail.writeSketches(samples));
   }
 
   queryTagged(...args: Parameters<DetailStore['queryTagged']>) {
@@ -139,16 +144,6 @@ export class SpoolingSeriesStore implements SeriesStore, DetailStore {
     const detail = detailStoreOf(this.inner);
     if (!detail) throw new SwarmscopeError('internal', `the ${this.inner.kind} store has no tagged series or sketches`);
     return detail;
-  }
-
-  private async passDetail(count: number, what: string, write: (detail: DetailStore) => Promise<void>): Promise<void> {
-    try {
-      await write(this.detail());
-    } catch (error) {
-      if (!isUnavailable(error)) throw error;
-      this.droppedDetails += count;
-      this.options.log?.warn({ err: describeError(error), dropped: count, droppedTotal: this.droppedDetails }, `store unreachable: ${what} of this sweep are dropped (only swarm samples are spooled)`);
-    }
   }
 
   /** Resolves once the spool is empty (tests; a one-shot command before it exits). */
@@ -167,18 +162,19 @@ export class SpoolingSeriesStore implements SeriesStore, DetailStore {
     await this.inner.close();
   }
 
-  private spool(samples: SwarmSample[]): void {
-    const recordBytes = encodeRecord(samples).length;
+  private spool(batch: SpoolBatch): void {
+    const items = batchSize(batch);
+    const recordBytes = encodeRecord(batch).length;
     if (this.file.totalBytes + recordBytes > this.options.maxBytes) {
-      this.counters.droppedSamples += samples.length;
+      this.counters.droppedSamples += items;
       this.options.log?.error(
-        { spool: this.options.path, bytes: this.file.totalBytes, maxBytes: this.options.maxBytes, dropped: samples.length, droppedTotal: this.counters.droppedSamples },
+        { spool: this.options.path, bytes: this.file.totalBytes, maxBytes: this.options.maxBytes, dropped: items, droppedTotal: this.counters.droppedSamples },
         'spool FULL while the store is unreachable: samples are being DROPPED; raise spoolMaxBytes or bring the store back',
       );
-      throw new SwarmscopeError('store_unavailable', `the store is unreachable and the spool ${this.options.path} is full (${this.options.maxBytes} bytes): ${samples.length} samples dropped`);
+      throw new SwarmscopeError('store_unavailable', `the store is unreachable and the spool ${this.options.path} is full (${this.options.maxBytes} bytes): ${items} samples dropped`);
     }
-    this.file.append(samples);
-    this.counters.spooledSamples += samples.length;
+    this.file.append(batch);
+    this.counters.spooledSamples += items;
     if (!this.warnedNearlyFull && this.file.totalBytes >= WARN_AT_FRACTION * this.options.maxBytes) {
       this.warnedNearlyFull = true;
       this.options.log?.warn({ spool: this.options.path, bytes: this.file.totalBytes, maxBytes: this.options.maxBytes }, 'spool is 80% full: samples will be dropped when it fills');
@@ -200,8 +196,8 @@ export class SpoolingSeriesStore implements SeriesStore, DetailStore {
     while (this.file.records > 0) {
       const pending = this.file.readPending(batch);
       try {
-        if (pending.samples.length > 0) await this.inner.writeSamples(pending.samples);
-        this.counters.replayedSamples += pending.samples.length;
+        await this.writeBatch(pending);
+        this.counters.replayedSamples += batchSize(pending);
       } catch (error) {
         if (isUnavailable(error)) {
           if (this.closed) return;
@@ -211,9 +207,9 @@ export class SpoolingSeriesStore implements SeriesStore, DetailStore {
         }
         // The store refuses these samples for good (it would on every retry): set them aside so the
         // rest of the spool is not blocked behind them.
-        appendFileSync(`${this.options.path}.rejected`, encodeRecord(pending.samples));
-        this.counters.rejectedSamples += pending.samples.length;
-        this.options.log?.error({ err: describeError(error), samples: pending.samples.length }, `spool: the store refused samples; kept in ${this.options.path}.rejected`);
+        appendFileSync(`${this.options.path}.rejected`, encodeRecord(pending));
+        this.counters.rejectedSamples += batchSize(pending);
+        this.options.log?.error({ err: describeError(error), samples: batchSize(pending) }, `spool: the store refused samples; kept in ${this.options.path}.rejected`);
       }
       this.file.commit(pending.endOffset, pending.records);
       this.retryDelayMs = this.options.retryMinMs ?? 500;

@@ -28,7 +28,8 @@ export interface Influxd {
   /** `influx://127.0.0.1:PORT/<database>` for --store. */
   storeUrl(database: string): string;
   start(): Promise<void>;
-  stop(): Promise<void>;
+  /** SIGTERM by default; SIGKILL for a crash (the fault tests). */
+  stop(signal?: NodeJS.Signals): Promise<void>;
   dispose(): Promise<void>;
   /** What influxd printed (warnings and errors only). */
   log(): string;
@@ -118,11 +119,11 @@ export async function startInfluxd(): Promise<Influxd> {
       });
       await waitForPing(url, started, () => output);
     },
-    async stop() {
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
       const running = child;
       if (!running) return;
       const exited = once(running, 'exit');
-      running.kill('SIGTERM');
+      running.kill(signal);
       const timer = setTimeout(() => running.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);

@@ -1,4 +1,4 @@
-/** The spooling store passes tagged series and sketches through; while the store is down they are dropped and counted, never thrown at the sweep. */
+/** The spooling store passes tagged series and sketches through; while the store is down they are spooled with the samples and replayed when it is back (issue 14), never thrown at the sweep. */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ after(() => rmSync(folder, { recursive: true, force: true }));
 const A = 'a'.repeat(40);
 const T0 = Date.UTC(2026, 0, 1);
 
-it('passes DetailStore calls through, and drops (counts, logs) detail writes while the store is unreachable', async () => {
+it('passes DetailStore calls through, and spools detail writes while the store is unreachable, replaying them when it is back', async () => {
   const inner = openSqliteStore(':memory:').series;
   let down = false;
   const unavailable = () => new SwarmscopeError('store_unavailable', 'connect ECONNREFUSED');
@@ -46,7 +46,12 @@ it('passes DetailStore calls through, and drops (counts, logs) detail writes whi
   down = true;
   await spool.writeTagged([{ ...sample, atMs: T0 + 1000 }, { ...sample, tag: 'US', atMs: T0 + 1000 }]);
   await spool.writeSketches([{ infohash: A, atMs: T0 + 1000, sketch: sketch.serialize() }]);
-  assert.equal(spool.droppedDetails, 3);
-  assert.match(warnings.join('\n'), /tagged samples of this sweep are dropped/);
+  assert.equal(spool.depth().spooledSamples, 3, 'two tagged samples and one sketch wait on disk');
+  assert.match(warnings.join('\n'), /spooling samples to disk/);
+  down = false;
+  await spool.drained();
+  assert.deepEqual((await spool.queryTagged({ ...query, toMs: T0 + 1000 })).get('US'), [[T0 + 1000, 3]], 'replayed');
+  assert.ok(await spool.mergedSketch(A, T0 + 1000, T0 + 1000), 'the sketch of the outage is there');
+  assert.equal(spool.depth().replayedSamples, 3);
   await spool.close();
 });
