@@ -41,16 +41,20 @@ export interface SpoolDepth {
   spooledSamples: number;
   replayedSamples: number;
   droppedSamples: number;
+  /** Tagged samples and sketches not spooled because the spool was over 80% full. */
+  droppedDetails: number;
   rejectedSamples: number;
 }
 
 const WARN_AT_FRACTION = 0.8;
+/** Tagged series and sketches are spooled while the spool is under this share of its size. */
+const DETAILS_UP_TO = 0.8;
 
 export class SpoolingSeriesStore implements SeriesStore, DetailStore {
   readonly kind: SeriesStore['kind'];
   private readonly file: SpoolFile;
   private readonly lock: SpoolLock;
-  private readonly counters = { spooledSamples: 0, replayedSamples: 0, droppedSamples: 0, rejectedSamples: 0 };
+  private readonly counters = { spooledSamples: 0, replayedSamples: 0, droppedSamples: 0, droppedDetails: 0, rejectedSamples: 0 };
   private replaying?: Promise<void>;
   private retryTimer?: NodeJS.Timeout;
   private wakeRetry?: () => void;
@@ -165,6 +169,14 @@ export class SpoolingSeriesStore implements SeriesStore, DetailStore {
   private spool(batch: SpoolBatch): void {
     const items = batchSize(batch);
     const recordBytes = encodeRecord(batch).length;
+    // The swarm samples are small and are the numbers that matter most: past DETAILS_UP_TO of the
+    // spool, a batch of tagged series or sketches alone (a sketch of a large swarm is ~20 KB) is
+    // dropped and counted, so the rest of the room keeps samples.
+    if (batch.samples.length === 0 && this.file.totalBytes + recordBytes > DETAILS_UP_TO * this.options.maxBytes) {
+      this.counters.droppedDetails += items;
+      this.options.log?.warn({ spool: this.options.path, dropped: items, droppedTotal: this.counters.droppedDetails }, 'spool over 80%: tagged series and sketches of this sweep are dropped to keep room for samples');
+      return;
+    }
     if (this.file.totalBytes + recordBytes > this.options.maxBytes) {
       this.counters.droppedSamples += items;
       this.options.log?.error(

@@ -13,7 +13,8 @@ export interface ReceivedRequest {
   status: number | null;
 }
 
-export type Behaviour = (request: ReceivedRequest) => { status: number; headers?: Record<string, string> } | 'hang';
+/** An answer, `hang` (never answer), or `reset` (close the connection without an answer, as a receiver that crashes mid-request). */
+export type Behaviour = (request: ReceivedRequest) => { status: number; headers?: Record<string, string> } | 'hang' | 'reset';
 
 export interface WebhookReceiver {
   url: string;
@@ -38,6 +39,10 @@ export async function startWebhookReceiver(initial: Behaviour): Promise<WebhookR
       const entry: ReceivedRequest = { headers: request.headers as Record<string, string>, body: Buffer.concat(chunks).toString('utf8'), status: null };
       received.push(entry);
       const answer = behaviour(entry);
+      if (answer === 'reset') {
+        request.socket.destroy();
+        return;
+      }
       if (answer === 'hang') {
         hanging.add(response);
         response.on('close', () => hanging.delete(response));

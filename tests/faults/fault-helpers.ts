@@ -37,7 +37,7 @@ export async function startSim(t: TestContext, torrents = 3) {
 }
 
 /** `swarmscope collect` sweeping every `intervalS` seconds, as a user runs it. */
-export function startCollector(t: TestContext, args: { store: string; dataDir: string; bootstrap: string[]; infohashes: string[]; intervalS?: number }): Spawned {
+export function startCollector(t: TestContext, args: { store: string; dataDir: string; bootstrap: string[]; infohashes: string[]; intervalS?: number; env?: NodeJS.ProcessEnv }): Spawned {
   const collector = spawnTsx('cli/main.ts', [
     'collect',
     '--store', args.store,
@@ -48,7 +48,7 @@ export function startCollector(t: TestContext, args: { store: string; dataDir: s
     '--allow-private-addresses',
     '--dht-loopback-only',
     '--log-level', 'warn',
-  ]);
+  ], args.env);
   t.after(() => collector.stop('SIGKILL'));
   return collector;
 }

@@ -53,3 +53,28 @@ test(`influxd killed for ${OUTAGE_MS / 1000} s during sweeps: every sample, coun
   assert.equal(geoTimes, done, 'the country series of every sweep, the outage\'s too');
   assert.equal(sketches, done * infohashes.length, 'a sketch per torrent per sweep');
 });
+
+test('the spool full during a long outage (an 8 KiB cap): samples past it are dropped loudly and the sweeps say so; what was spooled arrives', { skip: influxSkip(), timeout: 240_000 }, async (t) => {
+  const sim = await startSim(t);
+  const infohashes = sim.torrents.map((torrent) => torrent.infohash);
+  const influxd = await influxdForTest(t);
+  const dataDir = mkdtempSync(join(tmpdir(), 'swarmscope-fault-spool-'));
+  const stateDb = join(dataDir, 'swarmscope-state.db');
+  const collector = startCollector(t, { store: influxd.storeUrl('full'), dataDir, bootstrap: sim.bootstrap, infohashes, env: { SWARMSCOPE_SPOOL_MAX_BYTES: '8192' } });
+  await waitFor(() => sweepCounts(stateDb).done >= 2, 'two sweeps before the outage');
+  await influxd.stop('SIGKILL');
+  await waitFor(() => sweepCounts(stateDb).causes.some((cause) => cause.startsWith('store_unavailable')), 'the spool to fill', 120_000);
+  await influxd.start();
+  const backAt = sweepCounts(stateDb).done;
+  await waitFor(() => sweepCounts(stateDb).done >= backAt + 2, 'two sweeps after the store is back');
+  await sleep(3_000);
+  await collector.stop('SIGTERM');
+  const counts = sweepCounts(stateDb);
+  const response = await fetch(`${influxd.url}/query?${new URLSearchParams({ db: 'full', q: 'SELECT count("dht_nodes") FROM "raw"."swarm"', epoch: 'ms' })}`);
+  const found = Number(((await response.json()) as { results: { series?: { values: unknown[][] }[] }[] }).results[0]!.series?.[0]?.values[0]?.[1] ?? 0);
+  const full = counts.causes.filter((cause) => cause.startsWith('store_unavailable')).length;
+  report(t, `spool capped at 8 KiB, influxd down until it filled: ${counts.done} sweeps done, ${found} samples found (${counts.done * infohashes.length} expected from done sweeps); ${full} sweeps failed with store_unavailable (their samples dropped, logged, and shown as gaps)`);
+  assert.equal(found, counts.done * infohashes.length, 'every sweep logged as done is in the store');
+  assert.ok(full >= 1);
+  assert.match(collector.stderr(), /spool FULL/);
+});
