@@ -6,7 +6,9 @@
  */
 import type Database from 'better-sqlite3';
 import type { OutboundGuard } from '../core/outbound-guard.ts';
+import { describeError } from '../core/errors.ts';
 import { openAlertingState } from '../store/state/alerting-state.ts';
+import { DEFAULT_EVENT_RETENTION_MS, pruneAlertingState } from '../store/state/state-retention.ts';
 import type { SeriesStore, TorrentRegistry } from '../store/types.ts';
 import { AlertEvaluator } from './alerts/alert-evaluator.ts';
 import type { ApiMetrics } from './metrics/api-metrics.ts';
@@ -23,7 +25,12 @@ export interface AlertingOptions {
   webhookTimeoutMs: number;
   webhookRetryBaseMs: number;
   webhookGiveUpAfterMs: number;
+  /** Fired events and finished deliveries older than this are deleted (default 90 days). */
+  eventRetentionMs?: number;
 }
+
+/** Pruning is cheap (indexed deletes); hourly keeps the tables near their bound. */
+const PRUNE_EVERY_MS = 3_600_000;
 
 export interface Alerting {
   evaluator: AlertEvaluator;
@@ -57,11 +64,24 @@ export function startAlerting(options: AlertingOptions): Alerting {
   // Pending rows left by an earlier run (or a crash) are due: the first pass sends them.
   worker.start();
   evaluator.start();
+  // Old events, finished deliveries and facts already read are deleted (store/state/state-retention.ts).
+  const prune = () => {
+    try {
+      const pruned = pruneAlertingState(options.stateDb, options.eventRetentionMs ?? DEFAULT_EVENT_RETENTION_MS);
+      if (pruned.events + pruned.deliveries + pruned.domainEvents > 0) options.log?.info(pruned, 'pruned alert events past their retention');
+    } catch (error) {
+      options.log?.warn({ err: describeError(error) }, 'could not prune old alert events');
+    }
+  };
+  prune();
+  const pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
+  pruneTimer.unref();
   return {
     evaluator,
     worker,
     nudge: () => evaluator.nudge(),
     async stop() {
+      clearInterval(pruneTimer);
       await evaluator.stop();
       await worker.stop();
     },

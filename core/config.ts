@@ -46,6 +46,7 @@ export const ConfigSchema = Type.Object(
     hourlyRetentionMs: Type.Integer({ minimum: 0, description: 'hourly rollups are kept this long; 0 = forever' }),
     dailyRetentionMs: Type.Integer({ minimum: 0, description: 'daily rollups are kept this long; 0 = forever' }),
     upkeepIntervalMs: Type.Integer({ minimum: 1000, description: 'SQLite rollups and retention run at most this often (at start and after sweeps)' }),
+    eventRetentionMs: Type.Integer({ minimum: 86_400_000, description: 'fired alert events, finished deliveries and facts already read are deleted after this long (default 90 days)' }),
     protectReads: Type.Boolean({ description: 'GET /api/v1/* also needs a bearer token' }),
     rateLimitPerMinute: Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'requests per client address per minute; 0 = no limit' }),
     webhookTimeoutMs: Type.Integer({ minimum: 100, maximum: 120_000, description: 'one webhook delivery attempt, connect to last byte' }),
@@ -119,6 +120,7 @@ export const DEFAULT_CONFIG: SwarmscopeConfig = {
   hourlyRetentionMs: 365 * 86_400_000,
   dailyRetentionMs: 0,
   upkeepIntervalMs: 10 * 60_000,
+  eventRetentionMs: 90 * 86_400_000,
   protectReads: false,
   // Generous: a dashboard polling a few series every few seconds stays far below it.
   rateLimitPerMinute: 1200,

@@ -107,6 +107,7 @@ async function runStart(flags: Record<string, unknown>, withCollector: boolean):
       webhookTimeoutMs: config.webhookTimeoutMs,
       webhookRetryBaseMs: config.webhookRetryBaseMs,
       webhookGiveUpAfterMs: config.webhookGiveUpAfterMs,
+      eventRetentionMs: config.eventRetentionMs,
     });
     const timelineExport = startTimelineExportIfInflux(runtime);
     const server = await serveApi(runtime, { collector, guard, metrics, metricsSource: collectorMetricsSource(collector, metered) });
