@@ -2,10 +2,11 @@
  * A choropleth of peers by country as SVG (issue 13), drawn on the server from world-atlas's
  * Natural Earth 1:110m TopoJSON with d3-geo's Equal Earth projection (equal-area: a country's ink
  * is its size, so colour alone carries the count). Nothing is fetched at run time: the atlas is read
- * from node_modules. Used by the report and by the page (`…/map.svg` routes), so both draw the same
- * map. Codes are ISO 3166-1 alpha-2 from the whois-registry database; world-atlas names countries by
+ * from node_modules. Used by the report and by the page (the `…/map` routes, api/routes/world-maps.ts),
+ * so both draw the same map. Codes are ISO 3166-1 alpha-2 from the whois-registry database; world-atlas names countries by
  * ISO numeric id (dashboards/page/country-codes.json maps one to the other). `other` and codes with
- * no shape at this scale are not drawn; the legend counts them.
+ * no shape at this scale are not drawn; a legend line counts them, by code. Countries with no
+ * peers are grey, with their own legend swatch; each country's `<title>` gives its name and peers.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,11 +17,16 @@ import { escapeXml } from '../../core/escape-xml.ts';
 
 const WIDTH = 640;
 const HEIGHT = 330;
-/** Sequential blues (ColorBrewer Blues, 6 classes), light to dark. */
-export const MAP_COLOURS = ['#deebf7', '#c6dbef', '#9ecae1', '#6baed6', '#3182bd', '#08519c'];
-const NO_PEERS_COLOUR = '#e6e6e6';
+/**
+ * Sequential blues (ColorBrewer Blues, the six darkest of nine), light to dark. The palest blues
+ * are left out: beside the grey of "no peers" they read as grey, and one peer must not look like none.
+ */
+export const MAP_COLOURS = ['#9ecae1', '#6baed6', '#4292c6', '#2171b5', '#08519c', '#08306b'];
+export const NO_PEERS_COLOUR = '#e6e6e6';
 /** world-atlas shapes without an ISO numeric id, by name. */
 const UNNUMBERED: Record<string, string> = { Kosovo: 'XK' };
+/** Codes named in the "not drawn" legend line before it says "and N more" (the line must fit the width). */
+const UNDRAWN_NAMED = 5;
 
 interface Shape {
   alpha2: string | null;
@@ -56,6 +62,12 @@ export function mapClasses(maxPeers: number): number[] {
   return MAP_COLOURS.map((_, index) => Math.max(1, Math.round(10 ** ((top * index) / MAP_COLOURS.length))));
 }
 
+/** The legend's classes: limits that rounding made equal collapse into one, with the colour colourFor gives them. */
+export function legendClasses(classes: readonly number[]): { from: number; to: number | null; colour: string }[] {
+  const distinct = classes.flatMap((limit, index) => (classes[index + 1] === limit ? [] : [{ limit, colour: MAP_COLOURS[index]! }]));
+  return distinct.map(({ limit, colour }, index) => ({ from: limit, to: index + 1 < distinct.length ? distinct[index + 1]!.limit - 1 : null, colour }));
+}
+
 export function colourFor(peers: number, classes: readonly number[]): string {
   if (peers <= 0 || classes.length === 0) return NO_PEERS_COLOUR;
   let colour = MAP_COLOURS[0]!;
@@ -71,30 +83,49 @@ export interface WorldMapInput {
   countries: readonly { tag: string; peers: number }[];
 }
 
+/** Whole peers in English: "1 peer", "1,234 peers". */
+function peersText(peers: number): string {
+  return `${peers.toLocaleString('en')} ${peers === 1 ? 'peer' : 'peers'}`;
+}
+
+/** The legend line for counted peers the map cannot show: `other`, unknown codes, places with no shape at 1:110m. */
+function undrawnNote(undrawn: readonly [string, number][]): string {
+  if (undrawn.length === 0) return '';
+  const total = undrawn.reduce((sum, [, peers]) => sum + peers, 0);
+  const sorted = [...undrawn].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const named = sorted.slice(0, UNDRAWN_NAMED).map(([code, peers]) => `${code === 'OTHER' ? 'other' : code} ${peers.toLocaleString('en')}`);
+  const more = sorted.length > UNDRAWN_NAMED ? `, and ${sorted.length - UNDRAWN_NAMED} more` : '';
+  return `<text x="12" y="${HEIGHT + 40}" font-size="10" class="undrawn">${escapeXml(`Not drawn: ${peersText(total)} in "other" or in places too small for this scale (${named.join(', ')}${more})`)}</text>`;
+}
+
+function legend(classes: readonly number[]): string[] {
+  const entries = [{ text: 'no peers', colour: NO_PEERS_COLOUR }, ...legendClasses(classes).map(({ from, to, colour }) => ({
+    text: to === null ? `${from.toLocaleString('en')}+` : to > from ? `${from.toLocaleString('en')}–${to.toLocaleString('en')}` : from.toLocaleString('en'),
+    colour,
+  }))];
+  return entries.map(({ text, colour }, index) =>
+    `<g class="legend-class" transform="translate(${12 + index * 80} ${HEIGHT + 14})"><rect width="14" height="10" fill="${colour}" stroke="#999" stroke-width="0.5"/><text x="18" y="9" font-size="10">${text}</text></g>`);
+}
+
 export function worldMapSvg(input: WorldMapInput): string {
-  const peersByCode = new Map(input.countries.map(({ tag, peers }) => [tag.toUpperCase(), peers]));
+  const peersByCode = new Map<string, number>();
+  for (const { tag, peers } of input.countries) peersByCode.set(tag.toUpperCase(), (peersByCode.get(tag.toUpperCase()) ?? 0) + peers);
   const max = Math.max(0, ...[...peersByCode.entries()].filter(([code]) => code !== 'OTHER').map(([, peers]) => peers));
   const classes = mapClasses(max);
   const drawn = new Set<string>();
   const paths = loadShapes().map((shape) => {
     const peers = shape.alpha2 ? peersByCode.get(shape.alpha2) ?? 0 : 0;
     if (shape.alpha2 && peers > 0) drawn.add(shape.alpha2);
-    const label = `${shape.alpha2 ? countryNames[shape.alpha2] ?? shape.name : shape.name}: ${peers.toLocaleString('en')} peers`;
+    const label = `${shape.alpha2 ? countryNames[shape.alpha2] ?? shape.name : shape.name}: ${peersText(peers)}`;
     return `<path d="${shape.path}" fill="${colourFor(peers, classes)}" stroke="#ffffff" stroke-width="0.5" data-country="${shape.alpha2 ?? ''}" data-peers="${peers}"><title>${escapeXml(label)}</title></path>`;
   });
-  const undrawn = [...peersByCode.entries()].filter(([code, peers]) => peers > 0 && !drawn.has(code)).reduce((sum, [, peers]) => sum + peers, 0);
-  const legend = classes.map((limit, index) => {
-    const next = classes[index + 1];
-    const text = next === undefined ? `${limit.toLocaleString('en')}+` : next - 1 > limit ? `${limit.toLocaleString('en')}–${(next - 1).toLocaleString('en')}` : limit.toLocaleString('en');
-    return `<g transform="translate(${12 + index * 78} ${HEIGHT + 14})"><rect width="14" height="10" fill="${MAP_COLOURS[index]}" stroke="#999" stroke-width="0.5"/><text x="18" y="9" font-size="10">${text}</text></g>`;
-  });
-  const note = undrawn > 0 ? `<text x="12" y="${HEIGHT + 40}" font-size="10">${undrawn.toLocaleString('en')} ${undrawn === 1 ? 'peer' : 'peers'} in "other" or in places too small to draw at this scale</text>` : '';
+  const undrawn = [...peersByCode.entries()].filter(([code, peers]) => peers > 0 && !drawn.has(code));
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" class="world-map" viewBox="0 0 ${WIDTH} ${HEIGHT + 48}" role="img" aria-label="${escapeXml(input.title)}" font-family="sans-serif">`,
     `<title>${escapeXml(input.title)}</title>`,
     ...paths,
-    ...legend,
-    note,
+    ...legend(classes),
+    undrawnNote(undrawn),
     '</svg>',
   ].join('\n');
 }

@@ -113,12 +113,14 @@ export function createSqliteTorrentRegistry(db: Database.Database, now: () => nu
 
   return {
     add(entry) {
-      const { infohash, created } = addOne(entry);
+      // IMMEDIATE: the transaction reads before it writes; a deferred one would fail at once with
+      // SQLITE_BUSY (no busy_timeout wait) if the collector committed in between (the fault matrix found it).
+      const { infohash, created } = addOne.immediate(entry);
       return { torrent: rowToTorrent(readRow(infohash)!), created };
     },
 
     importEntries(entries) {
-      return importMany(entries);
+      return importMany.immediate(entries);
     },
 
     remove(infohash) {

@@ -88,7 +88,7 @@ export class DiscoveryQueue {
         this.statements.dropOldest.run(excess);
         this.statements.bump.run(DROPPED_OLDEST, excess);
       }
-    })();
+    }).immediate();
     return queued;
   }
 
@@ -101,7 +101,7 @@ export class DiscoveryQueue {
         candidate.attempts++;
       }
       return due;
-    })();
+    }).immediate();
   }
 
   /** A failed attempt: try again at `retryAtMs`, or give up when `giveUp` (the attempts are spent). */
@@ -114,7 +114,7 @@ export class DiscoveryQueue {
       this.statements.finish.run('dropped', problem, options.nowMs, infohash);
       this.statements.bump.run(`${DROP_REASON_PREFIX}${problem}`, 1);
       this.forgetExcess();
-    })();
+    }).immediate();
   }
 
   /** The candidate was judged: kept as a discovery, or rejected (with why). */
@@ -122,7 +122,7 @@ export class DiscoveryQueue {
     this.db.transaction(() => {
       this.statements.finish.run(status, reason, nowMs, infohash);
       if (status === 'rejected') this.forgetExcess();
-    })();
+    }).immediate();
   }
 
   /** Candidates waiting for metadata (one index count; counts() reads every status and counter). */

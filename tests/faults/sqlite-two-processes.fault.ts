@@ -55,7 +55,7 @@ test('collect and serve on one SQLite file: no 5xx, no sweep lost to a busy data
   db.close();
   const serverErrors = [...statuses].filter(([status]) => status >= 500).reduce((sum, [, count]) => sum + count, 0);
   report(t, `collect (1 s sweeps) and serve on one SQLite file, ${CONCURRENT} clients for ${LOAD_MS / 1000} s: ${requests} requests (${[...statuses].map(([status, count]) => `${status}: ${count}`).join(', ')}), ${serverErrors} 5xx; ${during.done - sweepsBefore} sweeps done meanwhile, ${during.failed} failed; integrity ${integrity}`);
-  assert.equal(serverErrors, 0);
+  assert.equal(serverErrors, 0, api.process.stderr().split('\n').filter((line) => line.includes('"level":50')).slice(0, 3).join('\n'));
   assert.equal(during.failed, 0, during.causes.join('; '));
   assert.ok(during.done - sweepsBefore >= 3, 'the collector kept sweeping under load');
   assert.equal(integrity, 'ok');

@@ -76,11 +76,13 @@ async function drawSpread(slots, family, state, signal) {
     events,
   });
   const rows = (list, key) => list.slice(0, 21).map((row) => h('tr', {}, h('th', { scope: 'row' }, row[key]), h('td', { class: 'numeric' }, formatCount(row.peers))));
+  const countries = h('table', { class: 'family-countries' }, h('thead', {}, h('tr', {}, h('th', {}, 'Country'), h('th', {}, 'Peers'))), h('tbody', {}, rows(geo.countries, 'country')));
+  const asns = h('table', { class: 'family-asns' }, h('thead', {}, h('tr', {}, h('th', {}, 'Network (AS)'), h('th', {}, 'Peers'))), h('tbody', {}, rows(geo.asns, 'asn')));
+  // As on a torrent's view: the top networks beside the map, the country table under it.
   replaceChildren(slots.geo, h('h2', {}, 'Where'), h('p', { class: 'muted' }, geo.method),
-    map ? h('figure', { class: 'geo-map', dataset: { map: 'family' } }, map) : null,
-    h('div', { class: 'geo-tables' },
-      h('table', { class: 'family-countries' }, h('thead', {}, h('tr', {}, h('th', {}, 'Country'), h('th', {}, 'Peers'))), h('tbody', {}, rows(geo.countries, 'country'))),
-      h('table', { class: 'family-asns' }, h('thead', {}, h('tr', {}, h('th', {}, 'Network (AS)'), h('th', {}, 'Peers'))), h('tbody', {}, rows(geo.asns, 'asn')))));
+    map
+      ? [h('div', { class: 'map-beside' }, h('figure', { class: 'geo-map', dataset: { map: 'family' } }, map), asns), h('div', { class: 'geo-tables' }, countries)]
+      : h('div', { class: 'geo-tables' }, countries, asns));
 }
 
 export function renderFamily(main, { id, params, signal }) {

@@ -1,8 +1,9 @@
 /**
  * Where the peers are (countries, autonomous systems) and which clients they run, from
  * GET /api/v1/torrents/:infohash/geo (api/schemas/geo.ts): per tag, the peers of the newest sweep
- * in the range and the mean per sweep over it. Drawn as bar tables: a table reads well with a
- * screen reader and the bars give the shape at a glance. A server without the route says "not
+ * in the range and the mean per sweep over it; a world map of the countries (GET …/map, an SVG the
+ * server draws from the bundled atlas) with the top networks beside it. Drawn as bar tables: a
+ * table reads well with a screen reader and the bars give the shape at a glance. A server without the route says "not
  * available" instead of failing.
  */
 import { api } from '../api.js';
@@ -67,18 +68,22 @@ export async function geoSection(infohash, resolved, capabilities, signal) {
       if (error.name === 'AbortError') throw error;
       return null;
     });
+    const countries = barTable('Countries', 'Country', geoRows(answer.countries, 'country'), 'No country in this range');
+    const asns = barTable('Networks (ASN)', 'ASN', geoRows(answer.asns, 'asn'), 'No network in this range');
+    const clients = barTable('Client mix', 'Client', geoRows(answer.clients, 'client'), 'No client names in this range (they come from peer-wire probes)');
     return h(
       'div',
       {},
-      h('p', { class: 'muted' }, `${formatCount(answer.sweeps)} sweeps located peers in this range${fromMs > resolved.fromMs ? ' (the last 31 days of it)' : ''}; the newest at ${formatDateTime(Date.parse(answer.at))}. Peers are located in memory; no address is kept. Countries are where address blocks are registered (RIR whois), not where people are.`),
-      map ? h('figure', { class: 'geo-map', dataset: { map: 'torrent' } }, map, h('figcaption', { class: 'muted' }, 'Peers by registry country in the newest sweep of the range (log-scaled classes).')) : null,
-      h(
-        'div',
-        { class: 'geo-grid' },
-        barTable('Countries', 'Country', geoRows(answer.countries, 'country'), 'No country in this range'),
-        barTable('Networks (ASN)', 'ASN', geoRows(answer.asns, 'asn'), 'No network in this range'),
-        barTable('Client mix', 'Client', geoRows(answer.clients, 'client'), 'No client names in this range (they come from peer-wire probes)'),
-      ),
+      h('p', { class: 'muted' }, `${formatCount(answer.sweeps)} ${answer.sweeps === 1 ? 'sweep' : 'sweeps'} located peers in this range${fromMs > resolved.fromMs ? ' (the last 31 days of it)' : ''}; the newest at ${formatDateTime(Date.parse(answer.at))}. Peers are located in memory; no address is kept. Countries are where address blocks are registered (RIR whois), not where people are.`),
+      // The top networks sit beside the map: together they say where the swarm is and whose networks carry it.
+      map
+        ? [
+          h('div', { class: 'map-beside' },
+            h('figure', { class: 'geo-map', dataset: { map: 'torrent' } }, map, h('figcaption', { class: 'muted' }, 'Peers by registry country in the newest sweep of the range (log-scaled classes). Hover over a country for its name and count; the Countries table lists them all.')),
+            asns),
+          h('div', { class: 'geo-grid' }, countries, clients),
+        ]
+        : h('div', { class: 'geo-grid' }, countries, asns, clients),
     );
   } catch (error) {
     if (error.name === 'AbortError') throw error;
