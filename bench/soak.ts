@@ -62,10 +62,12 @@ const worker = async (lane: number) => {
   for (let round = 0; Date.now() < endAt; round++) {
     const startedAt = performance.now();
     let key: string;
+    const target = paths[(lane + round) % paths.length]!;
     try {
-      const response = await fetch(`${url}${paths[(lane + round) % paths.length]}`);
+      const response = await fetch(`${url}${target}`);
       await response.arrayBuffer();
-      key = String(response.status);
+      // A non-2xx is counted with its route, so a soak says which answer failed (e.g. /readyz while the DHT joins).
+      key = response.ok ? String(response.status) : `${response.status} ${target.split('?')[0]}`;
     } catch (error) {
       key = `error: ${(error as Error).message}`;
     }
