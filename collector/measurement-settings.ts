@@ -35,7 +35,15 @@ export function sweepLookupOptions(config: Pick<SwarmscopeConfig, 'dhtNodeQueryG
   return { harvest: { ...DEFAULT_HARVEST_OPTIONS, perNodeGapMs: config.dhtNodeQueryGapMs } };
 }
 
+const versions = new Map<string, string | null>();
+
+/** Read once per process: the settings are built at every sweep, the installed packages do not change. */
 function packageVersion(specifier: string): string | null {
+  if (!versions.has(specifier)) versions.set(specifier, readPackageVersion(specifier));
+  return versions.get(specifier)!;
+}
+
+function readPackageVersion(specifier: string): string | null {
   try {
     const path = resolvePackageFile(`${specifier}/package.json`);
     return (JSON.parse(readFileSync(path, 'utf8')) as { version?: string }).version ?? null;

@@ -10,31 +10,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import Database from 'better-sqlite3';
 import { ROOT, closedUdpPort, runCli, spawnTsx, startApiProcess, startSimProcess } from '../helpers/child-processes.ts';
+import { sweepCounts, waitFor } from '../faults/fault-helpers.ts';
+
+const sweepCount = (path: string, outcome: 'done' | 'failed') => sweepCounts(path)[outcome];
 
 const INTERVAL_MS = 2_000;
-
-async function waitFor(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadlineMs = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadlineMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function sweepCount(dbPath: string, outcome: 'done' | 'failed'): number {
-  try {
-    const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-    try {
-      return (db.prepare('SELECT count(*) AS n FROM sweeps WHERE outcome = ?').get(outcome) as { n: number }).n;
-    } finally {
-      db.close();
-    }
-  } catch {
-    return 0; // not created or not migrated yet
-  }
-}
 
 /** Parses an exported CSV as a reader would: `# ` lines, then time,value rows. */
 function readCsv(text: string) {
