@@ -47,6 +47,11 @@ const url = await new Promise<string>((resolve, reject) => {
   server.once('exit', (code) => reject(new Error(`start exited with ${code}: ${stderr}`)));
 });
 
+// A load balancer sends traffic once /readyz says ready (503 while the DHT joins): so does the soak.
+const readyWaitStartedMs = Date.now();
+while ((await fetch(`${url}/readyz`)).status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+const readyAfterS = (Date.now() - readyWaitStartedMs) / 1000;
+
 const infohashes = sim.torrents.map((torrent) => torrent.infohash);
 const paths = [
   '/api/v1/torrents?limit=50',
@@ -55,6 +60,9 @@ const paths = [
   '/readyz',
 ];
 const statuses = new Map<string, number>();
+/** When (s after the load began) each non-2xx answer was first and last seen: startup or steady state. */
+const failureSeconds = new Map<string, [first: number, last: number]>();
+const loadStartedMs = Date.now();
 const latenciesMs: number[] = [];
 const endAt = Date.now() + MINUTES * 60_000;
 const worker = async (lane: number) => {
@@ -74,6 +82,10 @@ const worker = async (lane: number) => {
     const tookMs = performance.now() - startedAt;
     latenciesMs.push(tookMs);
     statuses.set(key, (statuses.get(key) ?? 0) + 1);
+    if (!key.startsWith('2')) {
+      const atS = (Date.now() - loadStartedMs) / 1000;
+      failureSeconds.set(key, [failureSeconds.get(key)?.[0] ?? atS, atS]);
+    }
     if (tookMs < gapMs) await new Promise((resolve) => setTimeout(resolve, gapMs - tookMs));
   }
 };
@@ -96,8 +108,9 @@ const requests = [...statuses.values()].reduce((sum, count) => sum + count, 0);
 const failures = [...statuses].filter(([key]) => !key.startsWith('2')).reduce((sum, [, count]) => sum + count, 0);
 latenciesMs.sort((a, b) => a - b);
 const done = sweeps.filter((sweep) => sweep.outcome === 'done').map((sweep) => sweep.ms);
-console.log(`soak: ${MINUTES} min, start sweeping a 2,000-node sim (10% loss, 50 ms RTT, 50 swarms) every 30 s, API at ${RATE_PER_S} req/s asked`);
-console.log(`requests: ${requests} in ${elapsedS.toFixed(0)} s = ${(requests / elapsedS).toFixed(0)} req/s; statuses ${[...statuses].map(([key, count]) => `${key}: ${count}`).join(', ')}`);
+console.log(`soak: ${MINUTES} min, start sweeping a 2,000-node sim (10% loss, 50 ms RTT, 50 swarms) every 30 s, API at ${RATE_PER_S} req/s asked (load began when /readyz said ready, ${readyAfterS.toFixed(1)} s after the API listened)`);
+const when = (key: string) => (failureSeconds.has(key) ? ` (at ${failureSeconds.get(key)!.map((seconds) => seconds.toFixed(1)).join('–')} s)` : '');
+console.log(`requests: ${requests} in ${elapsedS.toFixed(0)} s = ${(requests / elapsedS).toFixed(0)} req/s; statuses ${[...statuses].map(([key, count]) => `${key}: ${count}${when(key)}`).join(', ')}`);
 console.log(`latency ms: p50 ${percentile(latenciesMs, 50).toFixed(1)}, p99 ${percentile(latenciesMs, 99).toFixed(1)}, max ${latenciesMs.at(-1)?.toFixed(1)}`);
 console.log(`sweeps: ${done.length} done, ${sweeps.length - done.length} failed; duration s first ${((done[0] ?? 0) / 1000).toFixed(1)}, last ${((done.at(-1) ?? 0) / 1000).toFixed(1)}, mean ${(done.reduce((a, b) => a + b, 0) / Math.max(1, done.length) / 1000).toFixed(1)}, max ${(Math.max(0, ...done) / 1000).toFixed(1)}`);
 console.log(`server RSS MiB / open fds every 30 s: ${samples.map((sample) => `${sample.minute}m ${sample.rssMiB}/${sample.fds}`).join(', ')}`);

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import type { Logger } from '../core/logger.ts';
+import { monotonicMs } from '../core/clock.ts';
 import { describeError, isSwarmscopeError } from '../core/errors.ts';
 import type { SwarmscopeConfig } from '../core/config.ts';
 import type { NewDomainEvent } from '../store/state/domain-events.ts';
@@ -15,6 +16,7 @@ import { measurementSettings, sweepLookupOptions } from './measurement-settings.
 import type { MirrorChecker } from './mirrors/mirror-checker.ts';
 import { PeerMemory } from './peer-memory.ts';
 import { probeSettingsFromConfig } from './peer-wire/probe-settings.ts';
+import { SampleClock, type ClockStep } from './sample-clock.ts';
 import { SweepScheduler } from './scheduler.ts';
 import { runSweep, type SweepReport } from './sweep.ts';
 import { defaultStages } from './stages/default-stages.ts';
@@ -59,6 +61,8 @@ export class CollectorService {
   private readonly mirrors?: MirrorChecker;
   private readonly sweepLog?: SweepLog;
   private inBackground = false;
+  /** Sample stamps: UTC that never runs backwards, steps noticed (collector/sample-clock.ts). */
+  private readonly clock: SampleClock;
 
   private constructor(
     readonly dht: DhtClient,
@@ -70,6 +74,7 @@ export class CollectorService {
   ) {
     this.mirrors = options.mirrors;
     this.sweepLog = options.sweepLog;
+    this.clock = new SampleClock({ floorMs: this.latestStampMs(), onStep: (step) => this.recordClockStep(step) });
     const probe = { settings: probeSettingsFromConfig(config), registry, emitDomainEvent: options.emitDomainEvent };
     this.stages = defaultStages({ dht, peerMemory: this.peerMemory, probe, detail: createDetailStages(config, series) });
   }
@@ -115,15 +120,18 @@ export class CollectorService {
 
   /** One full sweep of the watchlist; throws if the DHT cannot be joined. Done or failed, it goes in the sweep log. */
   async sweepOnce(): Promise<SweepReport> {
-    const startedAtMs = Date.now();
+    // The clock is read by runSweep; a sweep that fails before it gets its start from the monotonic clock.
+    const startedMonotonicMs = monotonicMs();
     let report: SweepReport;
     let torrents: ReturnType<CollectorService['watchedTorrents']> = [];
     try {
       if (!this.dht.isBootstrapped) await this.bootstrap();
       torrents = this.watchedTorrents();
-      report = await runSweep(torrents, { stages: this.stages, series: this.series, concurrency: this.config.concurrency });
+      report = await runSweep(torrents, { stages: this.stages, series: this.series, concurrency: this.config.concurrency, nowMs: () => this.clock.nowMs() });
     } catch (error) {
-      this.recordAttempt({ startedAtMs, finishedAtMs: Date.now(), planned: torrents.length, measured: 0, outcome: 'failed', cause: sweepFailureCause(error) });
+      const finishedAtMs = this.clock.nowMs();
+      const startedAtMs = finishedAtMs - Math.round(monotonicMs() - startedMonotonicMs);
+      this.recordAttempt({ startedAtMs, finishedAtMs, planned: torrents.length, measured: 0, outcome: 'failed', cause: sweepFailureCause(error) });
       throw error;
     }
     const failed = report.results.filter((result) => result.error).length;
@@ -144,6 +152,24 @@ export class CollectorService {
     // DESIGN.md §3: a one-off sweep also checks every mirror once; in background mode the checker has its own loop.
     if (this.mirrors && !this.inBackground) await this.mirrors.checkAll({ force: true }).catch((error: unknown) => this.log.error({ err: describeError(error) }, 'mirror checks failed'));
     return report;
+  }
+
+  private latestStampMs(): number | undefined {
+    try {
+      return this.sweepLog?.latestFinishedAtMs();
+    } catch (error) {
+      this.log.error({ err: describeError(error) }, 'could not read the sweep log; sample stamps follow the wall clock');
+      return undefined;
+    }
+  }
+
+  private recordClockStep(step: ClockStep): void {
+    this.log.warn({ stepMs: step.stepMs, smeared: step.smeared }, step.stepMs > 0 ? 'the system clock stepped forward' : 'the system clock stepped backward');
+    try {
+      this.sweepLog?.recordClockStep(step);
+    } catch (error) {
+      this.log.error({ err: describeError(error) }, 'could not record the clock step in the sweep log');
+    }
   }
 
   /** A sweep log failure must not stop the measuring: it is logged, and the series stay right. */
@@ -172,7 +198,7 @@ export class CollectorService {
     } catch (error) {
       if (this.stopped) return;
       // No sweep can run meanwhile: each failed join is a failed attempt, so the gap says why.
-      const atMs = Date.now();
+      const atMs = this.clock.nowMs();
       this.recordAttempt({ startedAtMs: atMs, finishedAtMs: atMs, planned: 0, measured: 0, outcome: 'failed', cause: sweepFailureCause(error) });
       this.dhtDetail = `DHT unreachable: ${describeError(error)}; retrying in ${Math.round(delayMs / 1000)} s`;
       this.log.warn({ retryInMs: delayMs }, this.dhtDetail);

@@ -2,6 +2,8 @@
  * Runs sweeps every `intervalMs`, never two at once: a sweep that overruns the interval delays the
  * next one instead of overlapping it (the next starts as soon as it ends).
  */
+import { monotonicMs } from '../core/clock.ts';
+
 export interface SchedulerOptions {
   intervalMs: number;
   sweep: () => Promise<void>;
@@ -27,14 +29,14 @@ export class SweepScheduler {
 
   private runOnce(): void {
     if (this.stopped) return;
-    const startedMs = Date.now();
+    const startedMs = monotonicMs();
     this.running = this.options
       .sweep()
       .catch((error: unknown) => this.options.onError(error))
       .finally(() => {
         this.running = undefined;
         if (this.stopped) return;
-        const waitMs = Math.max(0, startedMs + this.options.intervalMs - Date.now());
+        const waitMs = Math.max(0, startedMs + this.options.intervalMs - monotonicMs());
         this.timer = setTimeout(() => this.runOnce(), waitMs);
       });
   }

@@ -31,6 +31,8 @@ export interface SweepDependencies {
   series: SeriesStore & Partial<DetailStore>;
   /** Torrents measured at once. */
   concurrency: number;
+  /** The sample stamps' clock (collector/sample-clock.ts); the wall clock when omitted. */
+  nowMs?: () => number;
 }
 
 async function measure(torrent: WatchedTorrent, stages: readonly SweepStage[]): Promise<TorrentMeasurement & { error?: string }> {
@@ -47,10 +49,11 @@ async function measure(torrent: WatchedTorrent, stages: readonly SweepStage[]): 
 }
 
 export async function runSweep(torrents: readonly WatchedTorrent[], deps: SweepDependencies): Promise<SweepReport> {
-  const startedAtMs = Date.now();
+  const nowMs = deps.nowMs ?? Date.now;
+  const startedAtMs = nowMs();
   for (const stage of deps.stages) stage.beginSweep?.(torrents);
   const measured = await mapWithConcurrency(torrents, deps.concurrency, (torrent) => measure(torrent, deps.stages));
-  const finishedAtMs = Date.now();
+  const finishedAtMs = nowMs();
   const results: SweepTorrentResult[] = measured.map((entry) => ({
     torrent: entry.torrent,
     queries: entry.requests,

@@ -39,6 +39,7 @@ export interface MethodsRecord {
     /** null when the sweep log holds nothing for the range (e.g. data older than the log). */
     sweeps: { intervalMs: number; planned: number; done: number; missed: number; failedAttempts: number } | null;
     gaps: number;
+    clockSteps: { at: string; stepMs: number; skippedMs: number; smeared: boolean }[];
   };
 }
 
@@ -64,6 +65,7 @@ export function methodsRecord(stateDb: Database.Database, storeKind: 'sqlite' | 
       to: new Date(range.toMs).toISOString(),
       sweeps: range.coverage.coverage,
       gaps: range.coverage.gaps.length,
+      clockSteps: range.coverage.clockSteps.map((step) => ({ at: new Date(step.atMs).toISOString(), stepMs: step.stepMs, skippedMs: step.skippedMs, smeared: step.smeared })),
     };
   }
   return record;

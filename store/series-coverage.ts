@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { inShard } from '../core/shard.ts';
-import { SweepLog } from './state/sweep-log.ts';
+import { SweepLog, type ClockStepRecord } from './state/sweep-log.ts';
 import { sweepGaps, type Gap, type GapReport } from './sweep-gaps.ts';
 import type { TorrentRegistry } from './types.ts';
 
@@ -19,20 +19,24 @@ export interface CoverageRequest {
 export interface SeriesCoverage extends GapReport {
   /** The collector settings the range's sweeps ran with (ids in the sweep log). */
   settingsIds: number[];
+  /** Steps of the collector's clock in the range (collector/sample-clock.ts). */
+  clockSteps: ClockStepRecord[];
 }
 
 export function seriesCoverage(stateDb: Database.Database, registry: TorrentRegistry, request: CoverageRequest): SeriesCoverage {
   const log = new SweepLog(stateDb);
   const torrent = registry.get(request.infohash, { includeRemoved: true });
   const attempts = log.attempts(request.fromMs, request.toMs, request.infohash);
+  const clockSteps = log.clockSteps(request.fromMs, request.toMs);
   const report = sweepGaps(attempts, {
+    clockSteps,
     ...request,
     watchedFromMs: torrent?.addedAtMs,
     watchedUntilMs: torrent?.removedAtMs ?? null,
     coversShard: (shard) => inShard(request.infohash, shard),
   });
   const settingsIds = [...new Set(attempts.flatMap((attempt) => (attempt.settingsId === null ? [] : [attempt.settingsId])))];
-  return { ...report, settingsIds };
+  return { ...report, settingsIds, clockSteps };
 }
 
 export interface GapJson {

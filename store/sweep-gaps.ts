@@ -7,9 +7,11 @@
  * Samples are stamped at a sweep's end, so a gap runs from the last sample before it to the next
  * sample (or the end of the range). Causes (GAP_CAUSES): a sweep that ran but failed for this
  * torrent (`not_measured`), a sweep that failed as a whole (`dht_unreachable`, `store_unavailable`,
- * `sweep_failed`), and no sweep at all when one was due (`collector_down`).
+ * `sweep_failed`), and no sweep at all when one was due (`collector_down`). A forward step of the
+ * system clock (collector/sample-clock.ts) skips a span of time in which nothing was due: it is a
+ * `clock_step` gap, and its slots are not counted as planned.
  */
-import { GAP_CAUSES, type SweepAttempt } from './state/sweep-log.ts';
+import { GAP_CAUSES, type ClockStepRecord, type SweepAttempt } from './state/sweep-log.ts';
 
 /**
  * A sweep is due `intervalMs` after the previous one started, or as soon as it ends when it overran
@@ -48,6 +50,8 @@ export interface GapQuery {
   watchedUntilMs?: number | null;
   /** Whether a sweep of this shard (`i/n`) covers the torrent; all do when omitted. */
   coversShard?: (shard: string) => boolean;
+  /** Steps of the collector's clock in the range (SweepLog.clockSteps). */
+  clockSteps?: readonly ClockStepRecord[];
 }
 
 export interface GapReport {
@@ -84,6 +88,46 @@ function pushMerged(gaps: Gap[], gap: Gap): void {
   gaps.push(gap);
 }
 
+interface Span {
+  fromMs: number;
+  toMs: number;
+}
+
+/** The spans of time a forward step skipped: from where the stamps were to where they landed. */
+function skippedSpans(steps: readonly ClockStepRecord[]): Span[] {
+  return steps.filter((step) => step.skippedMs > 0).map((step) => ({ fromMs: step.atMs - step.skippedMs, toMs: step.atMs }));
+}
+
+/** How much of [fromMs, toMs] the spans cover. */
+function overlapMs(spans: readonly Span[], fromMs: number, toMs: number): number {
+  return spans.reduce((total, span) => total + Math.max(0, Math.min(span.toMs, toMs) - Math.max(span.fromMs, fromMs)), 0);
+}
+
+/** `gap` without the parts inside `spans` (sorted, disjoint). */
+function withoutSpans(gap: Gap, spans: readonly Span[]): Gap[] {
+  const pieces: Gap[] = [];
+  let fromMs = gap.fromMs;
+  for (const span of spans) {
+    if (span.toMs <= fromMs || span.fromMs >= gap.toMs) continue;
+    if (span.fromMs > fromMs) pieces.push({ ...gap, fromMs, toMs: span.fromMs });
+    fromMs = Math.max(fromMs, span.toMs);
+  }
+  if (fromMs < gap.toMs) pieces.push({ ...gap, fromMs });
+  return pieces;
+}
+
+function clockStepGaps(gaps: readonly Gap[], steps: readonly ClockStepRecord[]): Gap[] {
+  const skipped = skippedSpans(steps);
+  if (skipped.length === 0) return [...gaps];
+  const stepGaps = skipped.map((span) => ({
+    ...span,
+    cause: GAP_CAUSES.clockStep,
+    detail: `the system clock stepped forward: sample times jumped ${Math.round((span.toMs - span.fromMs) / 1000)} s, in which no time passed`,
+  }));
+  const others = gaps.flatMap((gap) => (gap.cause === GAP_CAUSES.collectorDown ? withoutSpans(gap, skipped) : [gap]));
+  return [...others, ...stepGaps].sort((a, b) => a.fromMs - b.fromMs);
+}
+
 export function sweepGaps(attempts: readonly SweepAttempt[], query: GapQuery): GapReport {
   const windowFromMs = Math.max(query.fromMs, query.watchedFromMs ?? -Infinity);
   const windowToMs = Math.min(query.toMs, query.nowMs, query.watchedUntilMs ?? Infinity);
@@ -92,10 +136,12 @@ export function sweepGaps(attempts: readonly SweepAttempt[], query: GapQuery): G
   );
   if (relevant.length === 0 || windowToMs <= windowFromMs) return { gaps: [], coverage: null };
 
+  const skipped = skippedSpans(query.clockSteps ?? []);
   const raw: Gap[] = [];
   let previous: SweepAttempt | undefined;
   for (const attempt of relevant) {
-    if (previous && attempt.startedAtMs > overdueAfter(previous)) {
+    // Time a forward clock step skipped between two sweeps did not pass: it cannot make one overdue.
+    if (previous && attempt.startedAtMs - overlapMs(skipped, previous.startedAtMs, attempt.startedAtMs) > overdueAfter(previous)) {
       pushMerged(raw, { fromMs: previous.finishedAtMs, toMs: attempt.startedAtMs, cause: GAP_CAUSES.collectorDown });
     }
     const miss = missOf(attempt);
@@ -110,14 +156,14 @@ export function sweepGaps(attempts: readonly SweepAttempt[], query: GapQuery): G
     pushMerged(raw, { fromMs: previous.finishedAtMs, toMs: windowToMs, cause: GAP_CAUSES.collectorDown });
   }
 
-  const gaps = raw
+  const gaps = clockStepGaps(raw, query.clockSteps ?? [])
     .map((gap) => ({ ...gap, fromMs: Math.max(gap.fromMs, windowFromMs), toMs: Math.min(gap.toMs, windowToMs) }))
     .filter((gap) => gap.toMs > gap.fromMs);
 
   const inWindow = relevant.filter((attempt) => attempt.finishedAtMs >= windowFromMs && attempt.finishedAtMs <= windowToMs);
   const done = inWindow.filter((attempt) => missOf(attempt) === undefined).length;
   const intervalMs = relevant.at(-1)!.intervalMs;
-  const planned = Math.max(done, Math.floor((windowToMs - windowFromMs) / intervalMs));
+  const planned = Math.max(done, Math.floor((windowToMs - windowFromMs - overlapMs(skipped, windowFromMs, windowToMs)) / intervalMs));
   return {
     gaps,
     coverage: { intervalMs, planned, done, missed: Math.max(0, planned - done), failedAttempts: inWindow.length - done },

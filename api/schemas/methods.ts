@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 export const GapSchema = Type.Object({
   from: Type.String({ format: 'date-time', description: 'the last sample before the gap (or the start of the range)' }),
   to: Type.String({ format: 'date-time', description: 'the next sample after it (or the end of the range)' }),
-  cause: Type.String({ description: 'collector_down, dht_unreachable, store_unavailable, not_measured or sweep_failed' }),
+  cause: Type.String({ description: 'collector_down, dht_unreachable, store_unavailable, not_measured, sweep_failed or clock_step' }),
   detail: Type.Optional(Type.String({ description: 'what went wrong, in words' })),
 });
 
@@ -35,6 +35,15 @@ export const MethodsRecordSchema = Type.Object(
         to: Type.String({ format: 'date-time' }),
         sweeps: Type.Union([SweepCounts, Type.Null()], { description: 'null when the sweep log holds nothing for the range' }),
         gaps: Type.Integer(),
+        clockSteps: Type.Array(
+          Type.Object({
+            at: Type.String({ format: 'date-time' }),
+            stepMs: Type.Integer({ description: '> 0: the clock jumped forward; < 0: backward' }),
+            skippedMs: Type.Integer({ description: 'the span before `at` the sample stamps jumped over (a clock_step gap): no time passed in it' }),
+            smeared: Type.Boolean({ description: 'a backward step smeared: for 2 × |stepMs| after it, stamps ran at half speed (sweeps look closer together than they were)' }),
+          }),
+          { description: 'steps of the collector\'s system clock in the range (METHODS.md, "Clock")' },
+        ),
       }),
     ),
   },

@@ -13,6 +13,7 @@ import { getPeers } from './get-peers.ts';
 import type { KnownNodes } from './known-nodes.ts';
 import type { KrpcSocket } from './krpc-socket.ts';
 import { isUsablePeer } from '../../core/address-class.ts';
+import { monotonicMs, sleepMs } from '../../core/clock.ts';
 
 export interface BootstrapOptions {
   /** The whole bootstrap, all attempts included, ends within this time. */
@@ -54,10 +55,8 @@ async function resolveAll(hostPort: { host: string; port: number }, family: 4 | 
   return addresses.map((address) => ({ host: address.address, port: hostPort.port }));
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 export async function bootstrapDht(socket: KrpcSocket, knownNodes: KnownNodes, bootstrap: readonly string[], options: BootstrapOptions): Promise<BootstrapReport> {
-  const startedMs = Date.now();
+  const startedMs = monotonicMs();
   const deadlineMs = startedMs + options.timeoutMs;
   const family = net.isIPv6(socket.address.host) ? 6 : 4;
   const problems = new Map<string, string>();
@@ -95,8 +94,8 @@ export async function bootstrapDht(socket: KrpcSocket, knownNodes: KnownNodes, b
       }
     }),
   );
-  for (let attempt = 0; targets.length > 0 && answered.size === 0 && Date.now() < deadlineMs && !socket.isClosed; attempt++) {
-    const queryTimeoutMs = Math.min(options.queryTimeoutMs, Math.max(100, deadlineMs - Date.now()));
+  for (let attempt = 0; targets.length > 0 && answered.size === 0 && monotonicMs() < deadlineMs && !socket.isClosed; attempt++) {
+    const queryTimeoutMs = Math.round(Math.min(options.queryTimeoutMs, Math.max(100, deadlineMs - monotonicMs())));
     await Promise.all(
       targets.map(async (target) => {
         try {
@@ -107,11 +106,11 @@ export async function bootstrapDht(socket: KrpcSocket, knownNodes: KnownNodes, b
         }
       }),
     );
-    if (answered.size === 0) await sleep(Math.min(RETRY_BACKOFF_MS[attempt] ?? 8000, Math.max(0, deadlineMs - Date.now())));
+    if (answered.size === 0) await sleepMs(Math.min(RETRY_BACKOFF_MS[attempt] ?? 8000, deadlineMs - monotonicMs()));
   }
   if (answered.size === 0) {
     const reasons = bootstrap.map((text) => `${text}: ${problems.get(text) ?? 'no answer'}`).join('; ');
-    throw new SwarmscopeError('bootstrap_unreachable', `DHT bootstrap failed after ${Math.round((Date.now() - startedMs) / 1000)} s, no node answered (${reasons})`);
+    throw new SwarmscopeError('bootstrap_unreachable', `DHT bootstrap failed after ${Math.round((monotonicMs() - startedMs) / 1000)} s, no node answered (${reasons})`);
   }
 
   // Exploration: lookups towards our own id and random ids fill the known nodes across the id space.
@@ -124,5 +123,5 @@ export async function bootstrapDht(socket: KrpcSocket, knownNodes: KnownNodes, b
       }).catch(() => undefined),
     ),
   );
-  return { answered: [...answered], knownNodes: knownNodes.size, durationMs: Date.now() - startedMs };
+  return { answered: [...answered], knownNodes: knownNodes.size, durationMs: Math.round(monotonicMs() - startedMs) };
 }

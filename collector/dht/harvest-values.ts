@@ -13,6 +13,7 @@
  * hostile node cannot keep a lookup busy.
  */
 import type { Candidate, LookupState } from './lookup-state.ts';
+import { monotonicMs } from '../../core/clock.ts';
 
 export interface HarvestOptions {
   /** Expected number of stored values drawn at most once (so not yet corroborated) at which the harvest stops. */
@@ -97,7 +98,7 @@ export async function harvestValues(state: LookupState): Promise<void> {
         for (const key of second) sampled.add(key);
         replySizes.push(second.size);
       }
-      samplers.push({ candidate, queries: 2, failures: second ? 0 : 1, nextAllowedMs: Date.now() + options.perNodeGapMs });
+      samplers.push({ candidate, queries: 2, failures: second ? 0 : 1, nextAllowedMs: monotonicMs() + options.perNodeGapMs });
     }),
   );
 
@@ -118,7 +119,7 @@ export async function harvestValues(state: LookupState): Promise<void> {
         if (inFlight === 0) resolve();
         return;
       }
-      const nowMs = Date.now();
+      const nowMs = monotonicMs();
       let earliestMs = Infinity;
       for (const sampler of active) {
         if (inFlight >= state.options.alpha || !budgetLeft()) break;
@@ -142,7 +143,7 @@ export async function harvestValues(state: LookupState): Promise<void> {
         });
       }
       // Wake up when the next node may be asked again, even while other queries are in flight.
-      if (earliestMs !== Infinity && inFlight < state.options.alpha && !wakeTimer) wakeTimer = setTimeout(pump, Math.max(0, earliestMs - Date.now()));
+      if (earliestMs !== Infinity && inFlight < state.options.alpha && !wakeTimer) wakeTimer = setTimeout(pump, Math.max(0, earliestMs - monotonicMs()));
     };
     pump();
   });

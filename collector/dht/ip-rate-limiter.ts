@@ -4,18 +4,20 @@
  * 5 minutes (dht_block_timeout). Every outgoing query waits, if needed, until its destination IP
  * has had fewer than `maxPerWindow` packets from us in the last `windowMs`.
  */
+import { monotonicMs } from '../../core/clock.ts';
+
 export const DEFAULT_MAX_QUERIES_PER_IP_PER_10S = 40;
 const WINDOW_MS = 10_000;
 const SWEEP_IDLE_AFTER_MS = 60_000;
 
 export class IpRateLimiter {
   private readonly sent = new Map<string, number[]>();
-  private lastSweepMs = Date.now();
+  private lastSweepMs = monotonicMs();
 
   constructor(private readonly maxPerWindow = DEFAULT_MAX_QUERIES_PER_IP_PER_10S) {}
 
   /** Milliseconds to wait before a packet to `ip` may go; 0 means now (and the send is recorded). */
-  reserve(ip: string, nowMs = Date.now()): number {
+  reserve(ip: string, nowMs = monotonicMs()): number {
     this.forgetIdle(nowMs);
     let times = this.sent.get(ip);
     if (!times) {

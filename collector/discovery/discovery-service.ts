@@ -20,6 +20,7 @@ import { judgeCandidate, type JudgeDeps } from './judge-candidate.ts';
 import { NodeFrontier } from './node-frontier.ts';
 import { PassiveNode } from './passive-node.ts';
 import { SamplingCrawler } from './sampling-crawler.ts';
+import { sleepMs } from '../../core/clock.ts';
 
 export interface DiscoverySettings {
   bindHost: string;
@@ -176,7 +177,7 @@ export class DiscoveryService {
           // In a one-pass run, stop once the crawl is over and nothing is queued or being fetched.
           // Queued-but-not-due candidates wait for their retry (a one-pass run uses short retries).
           if (options.untilIdle && this.crawlDone && this.metadataInFlight === 0 && this.deps.queue.queuedCount() === 0) return;
-          await sleep(IDLE_POLL_MS);
+          await sleepMs(IDLE_POLL_MS);
           continue;
         }
         this.metadataInFlight++;
@@ -218,8 +219,4 @@ export class DiscoveryService {
       this.deps.queue.failed(candidate.infohash, 'judge-error', { giveUp: true, nowMs, retryAtMs: nowMs });
     }
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

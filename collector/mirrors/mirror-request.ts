@@ -12,6 +12,7 @@ import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { pinnedLookup, type CheckedTarget } from '../../core/outbound-guard.ts';
 import type { MirrorErrorKind, RedirectHop } from '../../store/mirror-check.ts';
+import { monotonicMs } from '../../core/clock.ts';
 
 const USER_AGENT = 'swarmscope-mirror-check/0.1 (+https://github.com/swarmscope)';
 
@@ -34,7 +35,7 @@ export interface HopRequest {
   range?: { start: number; end: number };
   /** Body bytes kept at most; more aborts the download (`overflowed`). 0 for HEAD. */
   maxBodyBytes: number;
-  /** Absolute deadline (Date.now() clock) for the whole exchange. */
+  /** Absolute deadline on the monotonic clock (core/clock.ts) for the whole exchange. */
   deadlineMs: number;
   maxHeaderBytes: number;
 }
@@ -123,7 +124,7 @@ export function requestHop(target: CheckedTarget, hop: HopRequest): Promise<HopR
         response.on('aborted', () => finish(new MirrorRequestError('connect', `the connection closed after ${kept} bytes of the body`)));
       },
     );
-    const budgetMs = Math.max(0, hop.deadlineMs - Date.now());
+    const budgetMs = Math.max(0, Math.round(hop.deadlineMs - monotonicMs()));
     const timer = setTimeout(() => finish(new MirrorRequestError('timeout', `no complete answer within ${budgetMs} ms`)), budgetMs);
     request.on('error', (error: NodeJS.ErrnoException) => finish(classifyNetworkError(error, isHttps)));
     request.end();

@@ -9,6 +9,7 @@ import type { ProbeReport } from '../../store/mirror-check.ts';
 import { fetchFollowingRedirects, type FetchContext, type FetchResult } from './follow-redirects.ts';
 import { MirrorRequestError } from './mirror-request.ts';
 import type { MirrorTarget } from './mirror-urls.ts';
+import { monotonicMs } from '../../core/clock.ts';
 
 /** HEAD answers after which a GET may still work: Bad Request, Forbidden (signed for GET), Method Not Allowed, Not Implemented. */
 const RETRY_WITH_GET = new Set([400, 403, 405, 501]);
@@ -52,7 +53,7 @@ function failed(target: MirrorTarget, method: 'HEAD' | 'GET', error: MirrorReque
 }
 
 export async function probeTarget(target: MirrorTarget, context: FetchContext, timeoutMs: number): Promise<ProbeReport> {
-  const deadlineMs = Date.now() + timeoutMs;
+  const deadlineMs = monotonicMs() + timeoutMs;
   let head: ProbeReport;
   try {
     const result = await fetchFollowingRedirects(target.url, { method: 'HEAD', maxBodyBytes: 0, deadlineMs }, context);

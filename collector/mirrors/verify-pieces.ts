@@ -16,6 +16,7 @@ import { fetchFollowingRedirects, type FetchContext } from './follow-redirects.t
 import { MirrorRequestError } from './mirror-request.ts';
 import type { MirrorTarget } from './mirror-urls.ts';
 import { pieceCount, pieceHash, pieceSegments, type PieceSegment, type TorrentLayout } from './torrent-layout.ts';
+import { monotonicMs } from '../../core/clock.ts';
 
 export interface VerifyOptions {
   pieces: number;
@@ -63,7 +64,7 @@ async function fetchSegment(url: string, segment: PieceSegment, context: FetchCo
 
 async function verifyPiece(layout: TorrentLayout, index: number, urls: Map<number, string>, context: FetchContext, timeoutMs: number): Promise<PieceReport> {
   const segments = pieceSegments(layout, index);
-  const deadlineMs = Date.now() + timeoutMs;
+  const deadlineMs = monotonicMs() + timeoutMs;
   try {
     const parts: Buffer[] = [];
     for (const segment of segments) parts.push(await fetchSegment(urls.get(segment.fileIndex)!, segment, context, deadlineMs));

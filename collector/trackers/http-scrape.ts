@@ -10,6 +10,7 @@ import type { CheckedTarget } from '../../core/outbound-guard.ts';
 import { requestHop } from '../mirrors/mirror-request.ts';
 import { decodeBencode, isBytes, isDict, type BencodeValue } from '../../protocol/bencode.ts';
 import type { ScrapeCounts } from './udp-tracker-messages.ts';
+import { monotonicMs } from '../../core/clock.ts';
 
 /** ~80 bytes per torrent in a reply; 1 MiB is far more than any batch needs, and bounds a hostile one. */
 export const MAX_SCRAPE_REPLY_BYTES = 1024 * 1024;
@@ -57,7 +58,7 @@ export function parseScrapeReply(body: Buffer, infohashes: readonly string[]): M
 async function fetchBounded(target: CheckedTarget, url: URL, timeoutMs: number): Promise<Buffer> {
   let response;
   try {
-    response = await requestHop({ ...target, url }, { method: 'GET', maxBodyBytes: MAX_SCRAPE_REPLY_BYTES, deadlineMs: Date.now() + timeoutMs, maxHeaderBytes: MAX_HEADER_BYTES });
+    response = await requestHop({ ...target, url }, { method: 'GET', maxBodyBytes: MAX_SCRAPE_REPLY_BYTES, deadlineMs: monotonicMs() + timeoutMs, maxHeaderBytes: MAX_HEADER_BYTES });
   } catch (error) {
     const message = describeError(error);
     throw new SwarmscopeError('internal', /within \d+ ms/.test(message) ? `no answer within ${timeoutMs} ms` : message);

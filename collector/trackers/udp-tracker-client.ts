@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { SwarmscopeError } from '../../core/errors.ts';
 import { ACTION_CONNECT, ACTION_ERROR, ACTION_SCRAPE, MAX_SCRAPE_INFOHASHES, connectRequest, parseReply, scrapeRequest, type ScrapeCounts, type TrackerReply } from './udp-tracker-messages.ts';
+import { monotonicMs } from '../../core/clock.ts';
 
 /** BEP 15: "A client can use a connection ID until one minute after it has received it." */
 export const CONNECTION_ID_LIFETIME_MS = 60_000;
@@ -51,7 +52,7 @@ export class UdpTrackerClient {
 
   constructor(
     private readonly timeoutMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = monotonicMs,
   ) {}
 
   /** Seeders, leechers and completed for each of at most 74 infohashes (40 hex): one scrape request (and its retry). */

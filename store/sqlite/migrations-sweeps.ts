@@ -45,4 +45,24 @@ export const SWEEP_MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 91,
+    name: 'steps of the system clock seen by the collector',
+    up(db) {
+      // collector/sample-clock.ts: a forward step opens a span of time in which nothing was due (a
+      // gap labelled clock_step, not collector_down); a backward one is smeared, so stamps for
+      // 2 × |step_ms| after it run at half speed. Both are part of the methods record.
+      db.exec(`
+        CREATE TABLE clock_steps (
+          id      INTEGER PRIMARY KEY,
+          at_ms   INTEGER NOT NULL,
+          step_ms INTEGER NOT NULL,
+          -- How far the sample stamps jumped (a forward step): the span [at_ms - skipped_ms, at_ms].
+          skipped_ms INTEGER NOT NULL CHECK (skipped_ms >= 0),
+          smeared INTEGER NOT NULL CHECK (smeared IN (0, 1))
+        );
+        CREATE INDEX clock_steps_by_time ON clock_steps (at_ms);
+      `);
+    },
+  },
 ];

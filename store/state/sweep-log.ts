@@ -20,6 +20,8 @@ export const GAP_CAUSES = {
   notMeasured: 'not_measured',
   /** The sweep failed for another reason (the cause's detail says which). */
   sweepFailed: 'sweep_failed',
+  /** The system clock stepped forward: the span was skipped by the clock, not missed by sweeps. */
+  clockStep: 'clock_step',
 } as const;
 export type GapCause = (typeof GAP_CAUSES)[keyof typeof GAP_CAUSES];
 
@@ -37,6 +39,17 @@ export interface SweepRecord {
   cause: string | null;
   /** Torrents this sweep ran but could not measure, with the reason. */
   misses?: readonly { infohash: string; cause: string }[];
+}
+
+/** A step of the system clock (collector/sample-clock.ts). */
+export interface ClockStepRecord {
+  atMs: number;
+  /** > 0 forward, < 0 backward. */
+  stepMs: number;
+  /** The span before `atMs` the sample stamps jumped over (a forward step): no time passed in it. */
+  skippedMs: number;
+  /** A backward step smeared over the next 2 × |stepMs| of stamps (collector/sample-clock.ts). */
+  smeared: boolean;
 }
 
 export interface SweepAttempt extends Omit<SweepRecord, 'misses'> {
@@ -140,8 +153,25 @@ export class SweepLog {
     return [...(before ? [before] : []), ...inRange].map(attemptOf);
   }
 
-  /** Drops attempts that finished before `beforeMs` (their misses go with them). */
+  /** The newest stamp any sweep was recorded with: a restarted collector stamps after it. */
+  latestFinishedAtMs(): number | undefined {
+    const row = this.db.prepare('SELECT max(finished_at_ms) AS latest FROM sweeps').get() as { latest: number | null };
+    return row.latest ?? undefined;
+  }
+
+  recordClockStep(step: ClockStepRecord): void {
+    this.db.prepare('INSERT INTO clock_steps (at_ms, step_ms, skipped_ms, smeared) VALUES (?, ?, ?, ?)').run(step.atMs, step.stepMs, step.skippedMs, step.smeared ? 1 : 0);
+  }
+
+  /** Steps seen in [fromMs, toMs], oldest first. */
+  clockSteps(fromMs: number, toMs: number): ClockStepRecord[] {
+    const rows = this.db.prepare('SELECT at_ms, step_ms, skipped_ms, smeared FROM clock_steps WHERE at_ms BETWEEN ? AND ? ORDER BY at_ms, id').all(fromMs, toMs) as { at_ms: number; step_ms: number; skipped_ms: number; smeared: number }[];
+    return rows.map((row) => ({ atMs: row.at_ms, stepMs: row.step_ms, skippedMs: row.skipped_ms, smeared: row.smeared === 1 }));
+  }
+
+  /** Drops attempts that finished before `beforeMs` (their misses go with them), and older clock steps. */
   prune(beforeMs: number): number {
+    this.db.prepare('DELETE FROM clock_steps WHERE at_ms < ?').run(beforeMs);
     return this.db.prepare('DELETE FROM sweeps WHERE finished_at_ms < ?').run(beforeMs).changes;
   }
 }

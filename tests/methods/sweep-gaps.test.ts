@@ -92,6 +92,26 @@ describe('sweep gaps', () => {
     assert.deepEqual(sweepGaps(otherShard, { fromMs: at(0), toMs: at(40), nowMs: at(40), coversShard: (shard) => shard !== '1/2' }).gaps, []);
   });
 
+  it('a forward clock step is a clock_step gap, not collector_down, and its slots are not planned', () => {
+    // Sweeps at 0 and 15; at minute 20 the clock jumps 60 min ahead, so the next sweep, due at 30, is stamped 90.
+    const attempts = [attempt(1, 0), attempt(2, 15), attempt(3, 90), attempt(4, 105)];
+    const clockSteps = [{ atMs: at(80), stepMs: 60 * MIN, skippedMs: 60 * MIN, smeared: false }];
+    const report = sweepGaps(attempts, { fromMs: at(0), toMs: at(120), nowMs: at(120), clockSteps });
+    assert.deepEqual(report.gaps.map((gap) => [gap.fromMs, gap.toMs, gap.cause]), [[at(20), at(80), 'clock_step']]);
+    assert.match(report.gaps[0]!.detail!, /jumped 3600 s/);
+    assert.deepEqual(report.coverage, { intervalMs: 15 * MIN, planned: 4, done: 4, missed: 0, failedAttempts: 0 });
+    // The collector down as well: the outage is still a collector_down gap, around the skipped span.
+    const down = sweepGaps([attempt(1, 0), attempt(2, 15), attempt(3, 120)], { fromMs: at(0), toMs: at(125), nowMs: at(125), clockSteps });
+    assert.deepEqual(down.gaps.map((gap) => [gap.fromMs, gap.toMs, gap.cause]), [
+      [at(17), at(20), 'collector_down'],
+      [at(20), at(80), 'clock_step'],
+      [at(80), at(120), 'collector_down'],
+    ]);
+    // A backward step (smeared) skips nothing.
+    const smeared = sweepGaps([0, 15, 30].map((minute, index) => attempt(index, minute)), { fromMs: at(0), toMs: at(40), nowMs: at(40), clockSteps: [{ atMs: at(20), stepMs: -30 * MIN, skippedMs: 0, smeared: true }] });
+    assert.deepEqual(smeared.gaps, []);
+  });
+
   it('with no sweep log for the range there is no claim at all', () => {
     assert.deepEqual(sweepGaps([], { fromMs: at(0), toMs: at(60), nowMs: at(60) }), { gaps: [], coverage: null });
   });
@@ -121,5 +141,19 @@ describe('sweep log', () => {
     assert.deepEqual(log.latestSettings(), { id: first, settings: { a: { x: 1, y: 2 }, b: 1 } });
     assert.equal(log.prune(at(10)), 1);
     assert.equal((db.prepare('SELECT count(*) AS n FROM sweep_misses').get() as { n: number }).n, 0, 'misses go with their sweep');
+    assert.equal(log.latestFinishedAtMs(), at(17));
+  });
+
+  it('stores clock steps, reads them by range, and prunes them with the sweeps', () => {
+    const db = new Database(':memory:');
+    migrate(db);
+    const log = new SweepLog(db);
+    assert.equal(log.latestFinishedAtMs(), undefined);
+    log.recordClockStep({ atMs: at(5), stepMs: -3_600_000, skippedMs: 0, smeared: true });
+    log.recordClockStep({ atMs: at(50), stepMs: 7_200_000, skippedMs: 7_200_000, smeared: false });
+    assert.deepEqual(log.clockSteps(at(0), at(10)), [{ atMs: at(5), stepMs: -3_600_000, skippedMs: 0, smeared: true }]);
+    assert.equal(log.clockSteps(at(0), at(60)).length, 2);
+    log.prune(at(10));
+    assert.deepEqual(log.clockSteps(at(0), at(60)).map((step) => step.atMs), [at(50)]);
   });
 });
