@@ -1,8 +1,12 @@
 /**
  * Peers announced to one simulated node with announce_peer (BEP 5), kept apart from the seeded
  * ground truth (which is shared by reference). Created only for nodes that receive an announce, and
- * bounded like a real node's storage so a flood cannot exhaust memory.
+ * bounded like a real node's storage so a flood cannot exhaust memory. What happens to an announce
+ * once the torrent's storage is full is a policy (internet-profile.ts): the friendly sim drops the
+ * oldest; libtorrent 2.0 drops the newcomer; `replace-random` evicts a random stored peer.
  */
+import type { StorageFullPolicy } from './internet-profile.ts';
+import type { SeededRandom } from './prng.ts';
 
 /** libtorrent's `dht_max_torrents` default: torrents one node stores peers for. */
 export const MAX_ANNOUNCED_TORRENTS = 2000;
@@ -22,12 +26,19 @@ export interface AnnouncedPeer {
   announcedAtMs: number;
 }
 
+export interface StorageLimits {
+  /** Peers this torrent may still take (its cap minus the seeded peers stored beside them). */
+  capacity: number;
+  policy: StorageFullPolicy;
+  random: SeededRandom;
+}
+
 export class AnnouncedPeers {
   /** infohash (hex) → compact peer (latin1 key) → entry; Map order doubles as age order. */
   private readonly torrents = new Map<string, Map<string, AnnouncedPeer>>();
 
   /** Adds or refreshes a peer; false when the storage is full and the announce is dropped. */
-  add(infohashHex: string, compact: Buffer, seed: boolean, nowMs: number): boolean {
+  add(infohashHex: string, compact: Buffer, seed: boolean, nowMs: number, limits?: StorageLimits): boolean {
     let peers = this.torrents.get(infohashHex);
     if (!peers) {
       if (this.torrents.size >= MAX_ANNOUNCED_TORRENTS) return false;
@@ -35,11 +46,23 @@ export class AnnouncedPeers {
       this.torrents.set(infohashHex, peers);
     }
     const key = compact.toString('latin1');
-    peers.delete(key);
-    if (peers.size >= MAX_ANNOUNCED_PEERS_PER_TORRENT) {
-      // Like libtorrent, make room by dropping the oldest announce rather than refusing the newest.
-      const oldest = peers.keys().next().value;
-      if (oldest !== undefined) peers.delete(oldest);
+    // A peer already stored is refreshed whatever the policy (libtorrent replaces its entry).
+    const known = peers.delete(key);
+    const capacity = Math.min(MAX_ANNOUNCED_PEERS_PER_TORRENT, limits?.capacity ?? MAX_ANNOUNCED_PEERS_PER_TORRENT);
+    if (!known && peers.size >= capacity) {
+      const policy = limits?.policy ?? 'drop-oldest';
+      if (policy === 'drop-new' || capacity <= 0) {
+        if (peers.size === 0) this.torrents.delete(infohashHex);
+        return false;
+      }
+      const victimIndex = policy === 'replace-random' ? limits!.random.nextInt(0, peers.size - 1) : 0;
+      let position = 0;
+      for (const victim of peers.keys()) {
+        if (position++ === victimIndex) {
+          peers.delete(victim);
+          break;
+        }
+      }
     }
     peers.set(key, { compact: Buffer.from(compact), seed, announcedAtMs: nowMs });
     return true;

@@ -3,19 +3,25 @@
  *   tsx sim/main.ts --nodes 300 --torrents 5 --seed 7 --min-peers 10 --max-peers 5000 --loss 0.1 --rtt-ms 50 --ipv6 --hostile 0.1
  *   tsx sim/main.ts --catalogue 3000 --metadata-share 0.5 --sample-interval-sec 60
  *   tsx sim/main.ts --pex-swarms 60     (swarms partly hidden from the DHT, named over PEX: issue 13)
+ *   tsx sim/main.ts --profile internet --nodes 2000 --torrents 1000   (the unfriendly DHT: issue 12, sim/internet-profile.ts)
  * Prints one JSON line ({"bootstrap": [...], "bootstrap6": [...], "torrents": [...], "hostile": [...], "catalogue"?: {...}})
  * and runs until SIGTERM/SIGINT.
  */
 import { parseArgs } from 'node:util';
 import { describeError, isSwarmscopeError } from '../core/errors.ts';
 import { HOSTILE_BEHAVIOURS, type HostileBehaviour } from './hostile-behaviours.ts';
+import { KNOB_FLAGS, type InternetKnobs, type SimProfile } from './internet-profile.ts';
 import { runSimCommand } from './sim-command.ts';
 
 const USAGE = `usage: tsx sim/main.ts [--nodes N] [--torrents T] [--seed S] [--min-peers N] [--max-peers N]
                       [--loss 0..1] [--rtt-ms MS] [--jitter-ms MS] [--bind-host-base 127.A] [--port P]
                       [--ipv6] [--hostile 0..1] [--hostile-behaviours ${HOSTILE_BEHAVIOURS.join(',')}]
                       [--countries DE=0.3,US=0.5] [--catalogue N] [--metadata-share 0..1] [--sample-interval-sec S]
-                      [--pex-swarms N]`;
+                      [--pex-swarms N] [--profile friendly|internet] [--dead-share 0..1] [--churn-per-minute F]
+                      [--rtt-median-ms MS --rtt-p95-ms MS] [--max-peers-per-node N] [--storage-full drop-oldest|drop-new|replace-random]
+                      [--upload-bytes-per-sec N] [--block-rate-per-sec N] [--block-timeout-sec S]
+                      [--store-nothing-share 0..1] [--nodes-only-share 0..1] [--slice50-share 0..1]`;
+
 /** sysexits.h EX_USAGE: the command was used incorrectly. */
 const EXIT_USAGE = 64;
 
@@ -44,6 +50,16 @@ function toBehaviours(text: string | undefined): HostileBehaviour[] | undefined 
   return names as HostileBehaviour[];
 }
 
+function internetKnobs(values: Record<string, string | boolean | undefined>): Partial<InternetKnobs> | undefined {
+  const knobs: Partial<Record<keyof InternetKnobs, unknown>> = {};
+  for (const [flag, knob] of Object.entries(KNOB_FLAGS)) {
+    const text = values[flag];
+    if (typeof text === 'string') knobs[knob] = toNumber(flag, text);
+  }
+  if (typeof values['storage-full'] === 'string') knobs.storageFull = values['storage-full'];
+  return Object.keys(knobs).length > 0 ? (knobs as Partial<InternetKnobs>) : undefined;
+}
+
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -67,6 +83,9 @@ async function main(argv: string[]): Promise<void> {
       'metadata-share': { type: 'string' },
       'sample-interval-sec': { type: 'string' },
       'pex-swarms': { type: 'string' },
+      profile: { type: 'string' },
+      'storage-full': { type: 'string' },
+      ...Object.fromEntries(Object.keys(KNOB_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -96,6 +115,8 @@ async function main(argv: string[]): Promise<void> {
     metadataShare: toNumber('metadata-share', values['metadata-share']),
     sampleIntervalSec: toNumber('sample-interval-sec', values['sample-interval-sec']),
     pexSwarms: toNumber('pex-swarms', values['pex-swarms']),
+    profile: values.profile as SimProfile | undefined,
+    internet: internetKnobs(values as Record<string, string | boolean | undefined>),
   });
 }
 

@@ -17,6 +17,8 @@ import type { SimContext } from './sim-context.ts';
 import type { RemoteAddress, SimNode } from './sim-node.ts';
 import type { IpFamily } from './synthetic-addresses.ts';
 import { wantedFamilies } from './want-families.ts';
+import { JECH_VALUES_PER_REPLY } from './internet-profile.ts';
+import type { StoredPeers } from './stored-peers.ts';
 
 const MAX_PORT = 65535;
 
@@ -89,6 +91,8 @@ function getPeers(node: SimNode, context: SimContext, query: KrpcQuery, remote: 
   const infohash = id20(query.args, 'info_hash');
   if (!infohash) return 'get_peers needs a 20-byte "info_hash"';
   const infohashHex = infohash.toString('hex');
+  // A minimal implementation answers get_peers as it answers find_node: contacts, nothing else.
+  if (node.kind === 'nodes-only') return encodeResponse(query.transactionId, { id: node.id, ...contactFields(node, query, remote, infohash) });
   // BEP 5: a token always, so the querier can announce to this node whether or not it has peers.
   const token = context.tokens.tokenFor(node.id, remote.address);
   const torrent = node.seeded?.get(infohashHex);
@@ -98,11 +102,15 @@ function getPeers(node: SimNode, context: SimContext, query: KrpcQuery, remote: 
   }
   // libtorrent keeps a peer list per family and answers from the one the query came in on
   // (dht_storage.cpp `requester.is_v4() ? peers4 : peers6`): values, and BEP 33 filters alike.
-  const seeded = torrent && (remote.family === 4 ? torrent.peers : torrent.peersV6);
+  const seededList = torrent && (remote.family === 4 ? torrent.peers : torrent.peersV6);
+  // What this node stores of it: the whole list, or its capped subset (Internet profile).
+  const seeded = seededList && node.storedOf(infohashHex, seededList);
   const entryBytes = remote.family === 4 ? COMPACT_PEER_V4_BYTES : COMPACT_PEER_V6_BYTES;
   const announced = allAnnounced.filter((peer) => peer.compact.length === entryBytes);
   // A querier that named families in `want` gets those contacts even from a holder.
   const asked = contactFields(node, query, remote, infohash, true);
+  // jech/dht knows nothing of BEP 33: `scrape` and `noseed` are ignored, values come as a slice.
+  if (node.kind === 'slice50') return encodeResponse(query.transactionId, { id: node.id, token, values: circularSlice(context, seeded, announced.map((peer) => peer.compact)), ...asked });
   if (query.args.scrape === 1) {
     // BEP 33, as libtorrent answers it: the two bloom filters take the place of `values`.
     const seeds = newScrapeBloom();
@@ -125,6 +133,23 @@ function getPeers(node: SimNode, context: SimContext, query: KrpcQuery, remote: 
   return encodeResponse(query.transactionId, { id: node.id, token, values, ...asked });
 }
 
+/**
+ * jech/dht `send_nodes_peers`: "We treat the storage as a circular list, and serve a randomly
+ * chosen slice ... we limit ourselves to 50 peers." Consecutive entries from a random start.
+ */
+function circularSlice(context: SimContext, seeded: StoredPeers | undefined, announced: Buffer[]): Buffer[] {
+  const seededCount = seeded?.count ?? 0;
+  const total = seededCount + announced.length;
+  if (total === 0) return [];
+  const start = context.storageRandom.nextInt(0, total - 1);
+  const values: Buffer[] = [];
+  for (let step = 0; step < Math.min(total, JECH_VALUES_PER_REPLY); step++) {
+    const at = (start + step) % total;
+    values.push(at < seededCount ? seeded!.compactAt(at) : announced[at - seededCount]!);
+  }
+  return values;
+}
+
 function announcePeer(node: SimNode, context: SimContext, query: KrpcQuery, remote: RemoteAddress): Buffer | string {
   const { args } = query;
   const infohash = id20(args, 'info_hash');
@@ -140,6 +165,9 @@ function announcePeer(node: SimNode, context: SimContext, query: KrpcQuery, remo
   const compactPeer = encodeCompactPeer({ host: remote.address, port });
   const infohashHex = infohash.toString('hex');
   const torrent = node.seeded?.get(infohashHex);
+  // A node without storage answers as if it stored the peer (as jech/dht does when its storage
+  // fails: "we lie to the requestor", so it does not backtrack) and keeps nothing.
+  if (node.kind === 'store-nothing') return encodeResponse(query.transactionId, { id: node.id });
   // A peer that is already part of the ground truth is stored once, not twice.
   if (!(torrent && (remote.family === 4 ? torrent.peers : torrent.peersV6).contains(compactPeer))) {
     if (node.storeAnnounced(infohashHex, compactPeer, args.seed === 1)) context.stats.announcesStored++;

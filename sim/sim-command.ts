@@ -5,6 +5,7 @@
  */
 import type { HostileBehaviour } from './hostile-behaviours.ts';
 import { type SimSwarm, startSimSwarm } from './sim-swarm.ts';
+import type { InternetKnobs, SimProfile } from './internet-profile.ts';
 
 export interface SimCommandOptions {
   nodes?: number;
@@ -34,6 +35,10 @@ export interface SimCommandOptions {
   sampleIntervalSec?: number;
   /** Swarms partly hidden from the DHT, with loopback peers that answer PEX (`pexSwarms.torrents`). */
   pexSwarms?: number;
+  /** `internet`: every knob of sim/internet-profile.ts at its default. */
+  profile?: SimProfile;
+  /** Knobs one by one (`--dead-share`, `--churn-per-minute`, …); they override the profile's. */
+  internet?: Partial<InternetKnobs>;
   /** Stops the swarm like a signal would; for callers that embed the command (e.g. `demo`). */
   signal?: AbortSignal;
 }
@@ -48,7 +53,11 @@ export interface SimCommandOptions {
 export interface SimCommandAnnouncement {
   bootstrap: string[];
   bootstrap6: string[];
-  torrents: { infohash: string; peers: number; peersV6: number; seeds: number; seedsV6: number }[];
+  /**
+   * `stored`: distinct peers the holders store (both families; sim/stored-peers.ts); `corroborable`:
+   * those at least two holders store, the ground truth of recall for a collector that corroborates.
+   */
+  torrents: { infohash: string; peers: number; peersV6: number; seeds: number; seedsV6: number; stored: number; corroborable: number }[];
   hostile: { host: string; port: number; port6?: number; behaviour: string }[];
   catalogue?: {
     fixed: { infohash: string; name: string; fixed: string; kind: string; lineage?: string }[];
@@ -77,7 +86,7 @@ export function simAnnouncement(swarm: SimSwarm): SimCommandAnnouncement {
   return {
     bootstrap: swarm.bootstrap,
     bootstrap6: swarm.bootstrap6,
-    torrents: swarm.torrents.map(({ infohash, peers, peersV6, seeds, seedsV6 }) => ({ infohash, peers, peersV6, seeds, seedsV6 })),
+    torrents: swarm.torrents.map(({ infohash, peers, peersV6, seeds, seedsV6 }) => ({ infohash, peers, peersV6, seeds, seedsV6, stored: swarm.storedPeersOf(infohash).length, corroborable: swarm.storedPeersOf(infohash, 2).length })),
     hostile: swarm.hostileNodes().map(({ host, port, behaviour }, index) => ({ host, port, ...(hostile6[index] ? { port6: hostile6[index].port } : {}), behaviour })),
     ...(catalogue ? { catalogue } : {}),
     ...(swarm.pexSwarms().length > 0 ? { pexSwarms: swarm.pexSwarms() } : {}),
@@ -121,6 +130,10 @@ export async function runSimCommand(options: SimCommandOptions = {}): Promise<vo
       sampleIntervalSec: options.sampleIntervalSec,
       ...(options.catalogue !== undefined ? { catalogue: { torrents: options.catalogue, metadataShare: options.metadataShare } } : {}),
       ...(options.pexSwarms !== undefined ? { pexSwarms: { torrents: options.pexSwarms } } : {}),
+      ...(options.profile !== undefined ? { profile: options.profile } : {}),
+      ...(options.internet !== undefined ? { internet: options.internet } : {}),
+      // One line per block on stderr: a test in another process counts them there.
+      onBlock: ({ node, ip }) => process.stderr.write(`sim: block: node ${node} ignores ${ip} (dht_block_ratelimit exceeded)\n`),
     });
   } catch (error) {
     stop();

@@ -6,6 +6,8 @@
 import type { Contact } from './contact.ts';
 import type { FloodBudget } from './flood.ts';
 import type { HostileBehaviour } from './hostile-behaviours.ts';
+import type { InternetKnobs } from './internet-profile.ts';
+import type { NodeKinds } from './node-kinds.ts';
 import type { NetworkConditions } from './network-conditions.ts';
 import type { SeededRandom } from './prng.ts';
 import type { RoutingTables } from './routing-tables.ts';
@@ -35,6 +37,22 @@ export interface SimStats {
   hostile: HostileStats;
   /** The catalogue's metadata peers (metadata-peers.ts); all 0 without a catalogue. */
   metadataPeers: MetadataPeerStats;
+  /** What the Internet profile's knobs did (internet-profile.ts); all 0 in the friendly profile. */
+  profile: ProfileStats;
+}
+
+export interface ProfileStats {
+  /** Packets sent to dead nodes (never answered). */
+  deadDropped: number;
+  /** Packets dropped because their source IP was blocked (dos-blocker.ts). */
+  blockedDropped: number;
+  /** Queries dropped because the node's upload budget was spent (upload-quota.ts). */
+  quotaDropped: number;
+  /** Blocks imposed, one per (node, IP) block: what a polite collector must never trigger. */
+  blocks: number;
+  /** The first blocks, for a test or a log to name: which node blocked which IP, when. */
+  blockLog: { node: string; ip: string; atMs: number }[];
+  churn: { left: number; joined: number };
 }
 
 export interface MetadataPeerStats {
@@ -77,6 +95,7 @@ export function newSimStats(): SimStats {
     announcesStored: 0,
     hostile: { nodes: record(), replies: record(), floodDatagrams: 0, floodSuppressed: 0, oversizedReplies: 0 },
     metadataPeers: { connections: 0, handshakes: 0, refused: 0, metadataRequests: 0, payloadRequests: 0, pexMessages: 0 },
+    profile: { deadDropped: 0, blockedDropped: 0, quotaDropped: 0, blocks: 0, blockLog: [], churn: { left: 0, joined: 0 } },
   };
 }
 
@@ -109,4 +128,13 @@ export interface SimContext {
   hostileBehaviourOf: Map<number, HostileBehaviour>;
   floodBudget: FloodBudget;
   nowMs: () => number;
+  /** The Internet profile's knobs (all off in the friendly profile) and each node's implementation and liveness. */
+  knobs: InternetKnobs;
+  nodeKinds: NodeKinds;
+  /** Runtime stream for storage decisions (replace-random, jech/dht slices). */
+  storageRandom: SeededRandom;
+  /** The swarm's seed: per-node stored subsets draw from streams named after it (stored-peers.ts). */
+  seed: number | string;
+  /** Told of each block as it happens (the sim command logs it). */
+  onBlock?: (event: { node: string; ip: string; atMs: number }) => void;
 }

@@ -9,6 +9,12 @@ import { encodeCompactPeer } from '../protocol/compact.ts';
 import { decodeBencode, isDict } from '../protocol/bencode.ts';
 import { parseKrpcMessage } from '../protocol/krpc.ts';
 import { AnnouncedPeers } from './announced-peers.ts';
+import { DosBlocker } from './dos-blocker.ts';
+import { JECH_MAX_PEERS } from './internet-profile.ts';
+import type { NodeKind } from './node-kinds.ts';
+import { NodeStorage, type StoredPeers } from './stored-peers.ts';
+import { UploadQuota } from './upload-quota.ts';
+import type { SeededPeerList } from './seeded-peer-list.ts';
 import type { Contact } from './contact.ts';
 import { type HostileState, answerHostile } from './hostile-replies.ts';
 import { LearnedContacts } from './learned-contacts.ts';
@@ -21,6 +27,8 @@ import type { IpFamily } from './synthetic-addresses.ts';
 
 export type { RemoteAddress } from './node-socket.ts';
 
+/** Blocks named in the stats, at most: enough for any test, bounded for a long run. */
+const MAX_BLOCK_LOG = 1000;
 /** BEP 43 read-only nodes put `ro: 1` in the top-level dictionary of their queries. */
 const READ_ONLY_FLAG = Buffer.from('2:roi1e', 'latin1');
 /** BEP 32 in a sandbox: every node's IPv6 side shares the loopback address, told apart by port. */
@@ -39,6 +47,10 @@ export class SimNode {
   infohashSample?: InfohashSample;
   /** Set for hostile nodes only: they answer in their own way (hostile-replies.ts). */
   readonly hostile?: HostileState;
+  /** Internet profile: created on first use, only when the profile turns them on. */
+  private storage?: NodeStorage;
+  private blocker?: DosBlocker;
+  private quota?: UploadQuota;
 
   constructor(
     readonly index: number,
@@ -72,11 +84,39 @@ export class SimNode {
   }
 
   holdSeeded(torrent: SeededTorrent): void {
+    // A holder stays: a sweep's ground truth is what the holders store (churn.ts).
+    this.context.nodeKinds.churnable[this.index] = 0;
+    // Announced to, but stores nothing (storage off or full): its slot is lost to the swarm.
+    if (this.kind === 'store-nothing') return;
     (this.seeded ??= new Map()).set(torrent.infohash, torrent);
   }
 
+  get kind(): NodeKind {
+    return this.context.nodeKinds.kinds[this.index]!;
+  }
+
+  get isDead(): boolean {
+    return this.context.nodeKinds.dead[this.index] === 1;
+  }
+
+  /** Peers per infohash and family this node keeps; 0 = no cap. */
+  get capacity(): number {
+    return this.kind === 'slice50' ? JECH_MAX_PEERS : this.context.knobs.maxPeersPerNode;
+  }
+
+  /** What this node stores of a seeded list: all of it, or its own capped subset (stored-peers.ts). */
+  storedOf(infohashHex: string, list: SeededPeerList): StoredPeers {
+    if (this.capacity <= 0) return list;
+    return (this.storage ??= new NodeStorage(this.capacity, `store:${this.index}`, this.context.seed)).view(infohashHex, list);
+  }
+
   storeAnnounced(infohashHex: string, compactPeer: Buffer, seed: boolean): boolean {
-    const stored = (this.announced ??= new AnnouncedPeers()).add(infohashHex, compactPeer, seed, this.context.nowMs());
+    const { knobs, storageRandom } = this.context;
+    const seededList = this.seeded?.get(infohashHex);
+    const family = compactPeer.length === 6 ? 4 : 6;
+    const seededStored = seededList ? this.storedOf(infohashHex, family === 4 ? seededList.peers : seededList.peersV6).count : 0;
+    const limits = this.capacity > 0 ? { capacity: this.capacity - seededStored, policy: knobs.storageFull, random: storageRandom } : undefined;
+    const stored = (this.announced ??= new AnnouncedPeers()).add(infohashHex, compactPeer, seed, this.context.nowMs(), limits);
     if (stored) {
       let holders = this.context.announcedHolders.get(infohashHex);
       if (!holders) this.context.announcedHolders.set(infohashHex, (holders = new Set()));
@@ -108,9 +148,22 @@ export class SimNode {
   }
 
   private receive(datagram: Buffer, remote: RemoteAddress): void {
-    const { stats, conditions } = this.context;
+    const { stats, conditions, knobs } = this.context;
     stats.datagrams++;
     if (remote.family === 6) stats.datagramsV6++;
+    if (this.isDead) {
+      stats.profile.deadDropped++;
+      return;
+    }
+    const nowMs = this.context.nowMs();
+    // libtorrent checks its blocker before decoding anything (dht_tracker.cpp incoming_packet).
+    if (knobs.blockRatePerSec > 0) {
+      this.blocker ??= new DosBlocker(knobs.blockRatePerSec, knobs.blockTimeoutSec * 1000, ({ ip, atMs }) => this.recordBlock(ip, atMs));
+      if (!this.blocker.incoming(remote.address, nowMs)) {
+        stats.profile.blockedDropped++;
+        return;
+      }
+    }
     let message;
     try {
       message = parseKrpcMessage(datagram);
@@ -127,6 +180,10 @@ export class SimNode {
       stats.dropped++;
       return;
     }
+    if (knobs.uploadBytesPerSec > 0 && !(this.quota ??= new UploadQuota(knobs.uploadBytesPerSec, nowMs)).hasQuota(nowMs)) {
+      stats.profile.quotaDropped++;
+      return;
+    }
     let reply: Buffer | undefined;
     let afterwards: (() => void) | undefined;
     try {
@@ -141,10 +198,19 @@ export class SimNode {
       stats.ignored++;
       return;
     }
+    if (reply) this.quota?.spend(reply.length);
     conditions.schedule(() => {
       if (reply) this.send(reply, remote);
       afterwards?.();
     });
+  }
+
+  private recordBlock(ip: string, atMs: number): void {
+    const { profile } = this.context.stats;
+    profile.blocks++;
+    const event = { node: `${this.host}:${this.port}`, ip, atMs };
+    if (profile.blockLog.length < MAX_BLOCK_LOG) profile.blockLog.push(event);
+    this.context.onBlock?.(event);
   }
 
   private rememberQuerier(senderId: Buffer, remote: RemoteAddress): void {

@@ -6,6 +6,7 @@ import { SwarmscopeError } from '../core/errors.ts';
 import { parseInfohash } from '../core/infohash.ts';
 import { MAX_KRPC_DATAGRAM_BYTES } from '../protocol/krpc.ts';
 import { HOSTILE_BEHAVIOURS, type HostileBehaviour } from './hostile-behaviours.ts';
+import { FRIENDLY_KNOBS, INTERNET_KNOBS, STORAGE_FULL_POLICIES, type InternetKnobs, type SimProfile } from './internet-profile.ts';
 
 /** libtorrent's `dht_max_peers_reply` default: at most 100 `values` per get_peers reply. */
 export const LIBTORRENT_MAX_PEERS_REPLY = 100;
@@ -146,6 +147,12 @@ export interface SimSwarmOptions {
   catalogue?: CatalogueOptions;
   /** Opt-in: swarms partly hidden from the DHT, with peers that answer PEX (issue 13). */
   pexSwarms?: PexSwarmOptions;
+  /** `internet` turns on every knob of sim/internet-profile.ts at its default; `friendly` (the default) none. */
+  profile?: SimProfile;
+  /** Knobs set one by one; they override the profile's. `lossRate`/`rttMs` above override these. */
+  internet?: Partial<InternetKnobs>;
+  /** Told of every block a node imposes (dos-blocker.ts), e.g. to log it. */
+  onBlock?: (event: { node: string; ip: string; atMs: number }) => void;
 }
 
 export interface ResolvedCatalogueOptions {
@@ -186,6 +193,8 @@ export interface ResolvedSimOptions {
   maxSamplesPerReply: number;
   catalogue?: ResolvedCatalogueOptions;
   pexSwarms?: ResolvedPexSwarmOptions;
+  profile: SimProfile;
+  knobs: InternetKnobs;
 }
 
 function fail(message: string): never {
@@ -267,7 +276,31 @@ function hostileBehaviours(value: HostileBehaviour[] | undefined): HostileBehavi
   return [...new Set(value)];
 }
 
+function internetKnobs(profile: SimProfile, value: Partial<InternetKnobs> | undefined): InternetKnobs {
+  if (profile !== 'friendly' && profile !== 'internet') fail(`profile must be friendly or internet, got ${String(profile)}`);
+  if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) fail('internet must be an object of knobs such as {"deadShare": 0.4}');
+  const merged: InternetKnobs = { ...(profile === 'internet' ? INTERNET_KNOBS : FRIENDLY_KNOBS), ...value };
+  const unknown = Object.keys(value ?? {}).find((key) => !(key in INTERNET_KNOBS));
+  if (unknown !== undefined) fail(`unknown internet knob "${unknown}"; known: ${Object.keys(INTERNET_KNOBS).join(', ')}`);
+  if (!STORAGE_FULL_POLICIES.includes(merged.storageFull)) fail(`storageFull must be one of ${STORAGE_FULL_POLICIES.join(', ')}, got ${String(merged.storageFull)}`);
+  const shares = ['deadShare', 'storeNothingShare', 'nodesOnlyShare', 'slice50Share'] as const;
+  for (const name of shares) numberIn(name, merged[name], 0, name === 'deadShare' ? 0.95 : 1);
+  const implementationShare = merged.storeNothingShare + merged.nodesOnlyShare + merged.slice50Share;
+  if (implementationShare > 1 + 1e-9) fail(`storeNothingShare + nodesOnlyShare + slice50Share add up to ${implementationShare}, more than 1`);
+  numberIn('churnPerMinute', merged.churnPerMinute, 0, 10);
+  numberIn('rttMedianMs', merged.rttMedianMs, 0, 60_000);
+  numberIn('rttP95Ms', merged.rttP95Ms, merged.rttMedianMs, 60_000);
+  numberIn('lossRate', merged.lossRate, 0, 0.99);
+  integerIn('maxPeersPerNode', merged.maxPeersPerNode, 0, MAX_PEERS_PER_TORRENT);
+  numberIn('uploadBytesPerSec', merged.uploadBytesPerSec, 0, 1e9);
+  numberIn('blockRatePerSec', merged.blockRatePerSec, 0, 1e6);
+  numberIn('blockTimeoutSec', merged.blockTimeoutSec, 0, 86_400);
+  return merged;
+}
+
 export function resolveSimOptions(options: SimSwarmOptions = {}): ResolvedSimOptions {
+  const profile = options.profile ?? 'friendly';
+  const knobs = internetKnobs(profile, options.internet);
   const nodes = integerIn('nodes', options.nodes ?? 200, 1, MAX_SIM_NODES);
   const rttMs = numberIn('rttMs', options.rttMs ?? 0, 0, 60_000);
   const minPeers = integerIn('minPeers', options.minPeers ?? 10, 0, MAX_PEERS_PER_TORRENT);
@@ -285,7 +318,7 @@ export function resolveSimOptions(options: SimSwarmOptions = {}): ResolvedSimOpt
     minPeers,
     maxPeers,
     // A loss rate of 1 would make every lookup hang until its own timeout: refuse it.
-    lossRate: numberIn('lossRate', options.lossRate ?? 0, 0, 0.99),
+    lossRate: numberIn('lossRate', options.lossRate ?? knobs.lossRate, 0, 0.99),
     rttMs,
     jitterMs: numberIn('jitterMs', options.jitterMs ?? rttMs / 5, 0, 60_000),
     valuesPerReply,
@@ -304,6 +337,9 @@ export function resolveSimOptions(options: SimSwarmOptions = {}): ResolvedSimOpt
     // libtorrent clamps the interval to [0, 21600] (BEP 51's six hours) and refuses nothing; the sim refuses.
     sampleIntervalSec: integerIn('sampleIntervalSec', options.sampleIntervalSec ?? LIBTORRENT_SAMPLE_INTERVAL_SEC, 0, LIBTORRENT_SAMPLE_INTERVAL_SEC),
     maxSamplesPerReply: integerIn('maxSamplesPerReply', options.maxSamplesPerReply ?? LIBTORRENT_MAX_INFOHASH_SAMPLES, 0, MAX_SAMPLES_PER_REPLY),
+    profile,
+    // An explicit rttMs keeps the uniform rttMs ± jitterMs delay; otherwise the profile's log-normal one.
+    knobs: options.rttMs !== undefined ? { ...knobs, rttMedianMs: 0, rttP95Ms: 0 } : knobs,
   };
   if (options.catalogue !== undefined) resolved.catalogue = catalogueOptions(options.catalogue, resolved.bindHostBase);
   if (options.pexSwarms !== undefined) resolved.pexSwarms = pexSwarmOptions(options.pexSwarms, resolved.bindHostBase, resolved.catalogue?.metadataHostBase);

@@ -16,6 +16,9 @@ import { type HostileBehaviour, assignHostileNodes } from './hostile-behaviours.
 import { type MetadataPeer, startMetadataPeers } from './metadata-peers.ts';
 import { buildPexSwarm, pexSwarmView, type PexSwarmView } from './pex-swarms.ts';
 import { NetworkConditions } from './network-conditions.ts';
+import { Churn } from './churn.ts';
+import { logNormalOf } from './internet-profile.ts';
+import { assignNodeKinds, receivesAnnounces } from './node-kinds.ts';
 import { simNodeHost } from './node-addresses.ts';
 import { SeededRandom } from './prng.ts';
 import { BUCKET_SIZE_K, buildRoutingTables } from './routing-tables.ts';
@@ -60,6 +63,13 @@ export interface SimSwarm {
   ipv6: boolean;
   /** Honest ground truth: the seeded peers of both families plus peers announced to honest nodes since; [] if unknown. */
   peersOf(infohash: string): PeerAddress[];
+  /**
+   * What the nodes actually store (Internet profile): the union of the holders' stored subsets of
+   * both families plus announced peers. The same as `peersOf` without a storage cap. With
+   * `minHolders` = 2, only peers at least two holders store: what a collector that corroborates
+   * each value by two nodes (collector/dht/corroboration.ts) can count at all.
+   */
+  storedPeersOf(infohash: string, minHolders?: number): PeerAddress[];
   /** The K honest nodes closest to an infohash: where its ground truth is stored and announces count. */
   holdersOf(infohash: string, family?: IpFamily): SimNodeAddress[];
   /** The `k` nodes closest (XOR) to a target, hostile ones included: where a converged lookup ends. */
@@ -107,7 +117,10 @@ export async function startSimSwarm(options: SimSwarmOptions = {}): Promise<SimS
   const setupRandom = new SeededRandom(seed, 'node-ids');
   const ids = Array.from({ length: resolved.nodes }, () => setupRandom.bytes(NODE_ID_BYTES));
   const hostileBehaviourOf = assignHostileNodes(resolved.nodes, resolved.bootstrapCount, resolved.hostileShare, resolved.hostileBehaviours, new SeededRandom(seed, 'hostile'));
-  const conditions = new NetworkConditions(resolved.lossRate, resolved.rttMs, resolved.jitterMs, new SeededRandom(seed, 'network'));
+  const { knobs } = resolved;
+  const logNormal = knobs.rttMedianMs > 0 ? logNormalOf(knobs.rttMedianMs, knobs.rttP95Ms) : undefined;
+  const conditions = new NetworkConditions(resolved.lossRate, resolved.rttMs, resolved.jitterMs, new SeededRandom(seed, 'network'), logNormal);
+  const nodeKinds = assignNodeKinds(resolved.nodes, resolved.bootstrapCount, (index) => hostileBehaviourOf.has(index), knobs, new SeededRandom(seed, 'node-kinds'));
   const nowMs = (): number => Date.now();
   const context: SimContext = {
     // The IPv6 tables are built like the IPv4 ones but drawn apart: real nodes' two tables differ.
@@ -125,14 +138,20 @@ export async function startSimSwarm(options: SimSwarmOptions = {}): Promise<SimS
     hostileBehaviourOf,
     floodBudget: new FloodBudget(nowMs),
     nowMs,
+    knobs,
+    nodeKinds,
+    storageRandom: new SeededRandom(seed, 'storage'),
+    seed,
+    ...(options.onBlock ? { onBlock: options.onBlock } : {}),
   };
   for (const behaviour of hostileBehaviourOf.values()) context.stats.hostile.nodes[behaviour] = (context.stats.hostile.nodes[behaviour] ?? 0) + 1;
   const nodes = ids.map((id, index) => new SimNode(index, id, simNodeHost(resolved.bindHostBase, index), context));
-  const isHonest = (index: number): boolean => !hostileBehaviourOf.has(index);
+  // Hostile nodes take the place of honest ones in the id space but never hold ground truth; dead
+  // nodes and nodes that give no token are passed over, as announcers pass them (Internet profile).
+  const isHonest = (index: number): boolean => !hostileBehaviourOf.has(index) && receivesAnnounces(nodeKinds, index);
   const torrents = seedTorrents(resolved);
   for (const torrent of torrents) {
     context.torrentsByInfohash.set(torrent.infohash, torrent);
-    // Hostile nodes take the place of honest ones in the id space but never hold ground truth.
     for (const index of closestNodeIndices(Buffer.from(torrent.infohash, 'hex'), ids, BUCKET_SIZE_K, isHonest)) nodes[index]!.holdSeeded(torrent);
   }
   const views = torrents.map(torrentView);
@@ -184,6 +203,8 @@ export async function startSimSwarm(options: SimSwarmOptions = {}): Promise<SimS
   // One timer for the whole swarm (BEP 5 token rotation); unref'd so it never keeps a process alive.
   const rotation = setInterval(() => context.tokens.rotate(), TOKEN_ROTATION_INTERVAL_MS);
   rotation.unref();
+  const churn = new Churn(nodeKinds, knobs.churnPerMinute, new SeededRandom(seed, 'churn'), context.stats.profile.churn);
+  churn.start();
 
   const checkFamily = (family: IpFamily): IpFamily => (family === 6 && !ipv6 ? usage('the swarm was started without ipv6: no IPv6 side') : family);
   const addressOf = (node: SimNode, family: IpFamily): SimNodeAddress => ({ id: node.id.toString('hex'), host: node.hostOf(family), port: node.portOf(family) });
@@ -215,6 +236,32 @@ export async function startSimSwarm(options: SimSwarmOptions = {}): Promise<SimS
       }
       return peers;
     },
+    storedPeersOf(infohash, minHolders = 1) {
+      const hex = parseInfohash(infohash);
+      const seeded = context.torrentsByInfohash.get(hex);
+      const stored = new Map<string, PeerAddress>();
+      const holdersOfPeer = new Map<string, number>();
+      for (const holder of nodes) {
+        if (holder.isDead || !holder.seeded?.has(hex) || !seeded) continue;
+        for (const list of [seeded.peers, seeded.peersV6]) {
+          const view = holder.storedOf(hex, list);
+          for (let index = 0; index < view.count; index++) {
+            const compact = view.compactAt(index);
+            const key = compact.toString('latin1');
+            holdersOfPeer.set(key, (holdersOfPeer.get(key) ?? 0) + 1);
+            stored.set(key, decodeCompactPeer(compact)!);
+          }
+        }
+      }
+      for (const holder of context.announcedHolders.get(hex) ?? []) {
+        for (const peer of nodes[holder]!.announced?.list(hex, context.nowMs()) ?? []) {
+          const key = peer.compact.toString('latin1');
+          holdersOfPeer.set(key, (holdersOfPeer.get(key) ?? 0) + 1);
+          stored.set(key, decodeCompactPeer(peer.compact)!);
+        }
+      }
+      return [...stored].flatMap(([key, address]) => ((holdersOfPeer.get(key) ?? 0) >= minHolders ? [address] : []));
+    },
     holdersOf(infohash, family = 4) {
       checkFamily(family);
       return closestNodeIndices(Buffer.from(parseInfohash(infohash), 'hex'), ids, BUCKET_SIZE_K, isHonest).map((index) => addressOf(nodes[index]!, family));
@@ -245,6 +292,7 @@ export async function startSimSwarm(options: SimSwarmOptions = {}): Promise<SimS
     stats: () => structuredClone(context.stats),
     close() {
       clearInterval(rotation);
+      churn.stop();
       return (closing ??= closeAll());
     },
   };

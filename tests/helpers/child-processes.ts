@@ -48,7 +48,8 @@ export interface SimAnnouncement {
   bootstrap: string[];
   /** `[::1]:port` entries when the sim runs with --ipv6, else empty. */
   bootstrap6: string[];
-  torrents: { infohash: string; peers: number; peersV6: number; seeds: number; seedsV6: number }[];
+  /** `stored`: distinct peers the holders store (sim/stored-peers.ts), `corroborable`: those two or more holders store. */
+  torrents: { infohash: string; peers: number; peersV6: number; seeds: number; seedsV6: number; stored: number; corroborable: number }[];
   hostile: { host: string; port: number; port6?: number; behaviour: string }[];
 }
 

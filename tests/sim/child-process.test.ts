@@ -18,7 +18,9 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     for (const address of announcement.bootstrap) assert.match(address, /^127\.1\.\d+\.\d+:\d+$/);
     assert.equal(announcement.torrents.length, 5);
     for (const torrent of announcement.torrents) {
-      assert.deepEqual(Object.keys(torrent), ['infohash', 'peers', 'peersV6', 'seeds', 'seedsV6']);
+      assert.deepEqual(Object.keys(torrent), ['infohash', 'peers', 'peersV6', 'seeds', 'seedsV6', 'stored', 'corroborable']);
+      // The friendly profile caps nothing: every holder stores the whole swarm.
+      assert.deepEqual([torrent.stored, torrent.corroborable], [torrent.peers + torrent.peersV6, torrent.peers + torrent.peersV6]);
       assert.match(torrent.infohash, /^[0-9a-f]{40}$/);
       assert.ok(torrent.peers >= 10 && torrent.peers <= 5000);
       assert.equal(torrent.peersV6, 0);
