@@ -9,7 +9,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const only = process.argv.slice(2);
+// Names filter the benchmarks (`npm run bench -- internet`); flags (`--quick`) go to each of them.
+const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+const flags = process.argv.slice(2).filter((arg) => arg.startsWith('--'));
 const files = readdirSync(here)
   .filter((file) => file.endsWith('.bench.ts'))
   .filter((file) => only.length === 0 || only.some((name) => file.includes(name)))
@@ -17,7 +19,7 @@ const files = readdirSync(here)
 let failed = 0;
 for (const file of files) {
   process.stdout.write(`\n== ${file}\n`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', path.join(here, file)], { stdio: 'inherit', cwd: path.dirname(here) });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', path.join(here, file), ...flags], { stdio: 'inherit', cwd: path.dirname(here) });
   if (result.status !== 0) failed++;
 }
 process.exit(failed > 0 ? 1 : 0);

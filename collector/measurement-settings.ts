@@ -10,8 +10,8 @@ import type { SwarmscopeConfig } from '../core/config.ts';
 import { softwareIdentity } from '../core/software-identity.ts';
 import { SCRAPE_BLOOM_BITS, SATURATION_ESTIMATE } from '../protocol/bep33-bloom.ts';
 import { MIN_SOURCES_PER_VALUE } from './dht/corroboration.ts';
-import { DEFAULT_GET_PEERS_OPTIONS, type GetPeersOptions } from './dht/get-peers.ts';
-import { DEFAULT_HARVEST_OPTIONS } from './dht/harvest-values.ts';
+import { CONVERGE_MARGIN, DEFAULT_GET_PEERS_OPTIONS, type GetPeersOptions } from './dht/get-peers.ts';
+import { DEFAULT_HARVEST_OPTIONS, OWN_STORE_SHARE } from './dht/harvest-values.ts';
 import { COUNTRY_DB_FILE, resolvePackageFile } from './enrichment/country-db.ts';
 
 type SettingsConfig = Pick<
@@ -69,7 +69,12 @@ export function measurementSettings(config: SettingsConfig, families: readonly n
       maxQueries: lookup.maxQueries,
       maxValuesPerNode: lookup.maxValuesPerNode,
       queryTimeoutMs: config.dhtQueryTimeoutMs,
-      harvest: lookup.harvest,
+      // Nodes that answered without a token are passed over (they cannot hold announces, BEP 5).
+      convergesOn: `the ${lookup.k + CONVERGE_MARGIN} closest nodes that could hold peers`,
+      harvest: {
+        ...lookup.harvest,
+        rule: `pooled over the holders; per node, until its own store is exhausted, for a node whose distinct values stay under ${OWN_STORE_SHARE * 100}% of the pool`,
+      },
     },
     politeness: { maxQueriesPerIpPer10s: config.dhtMaxQueriesPerIpPer10s, perNodeGapMs: config.dhtNodeQueryGapMs },
     corroboration: {

@@ -73,7 +73,7 @@ export interface LookupResult {
  * contacts never answer, so the k closest that answered are not always the k that hold the peers.
  * Four more was what the Internet profile of the sim needed to reach all 8 holders (issue 12).
  */
-const CONVERGE_MARGIN = 4;
+export const CONVERGE_MARGIN = 4;
 
 /**
  * A node that answered without a token and without values cannot have been announced to (BEP 5:

@@ -57,7 +57,7 @@ interface Sampler {
 }
 
 /** A node stores a subset of the pooled values (not all of them) when its distinct set is below this share of the pool. */
-const OWN_STORE_SHARE = 0.95;
+export const OWN_STORE_SHARE = 0.95;
 
 function sameSet(a: Set<string>, b: Set<string>): boolean {
   if (a.size !== b.size) return false;

@@ -1,0 +1,111 @@
+/**
+ * Issue 12's first target: on the Internet profile of the sim (dead contacts, churn, long-tailed
+ * RTT, loss, libtorrent's storage cap, upload budget and DoS blocker, mixed implementations), a
+ * sweep of 1,000 torrents on 2,000 nodes with swarmscope's default politeness: recall per
+ * swarm-size band against what the nodes store, IP blocks triggered, sweep time. Baseline in the
+ * same run: the stock `bittorrent-dht` package (devDependency) looking up the same swarms, as hard
+ * as it goes (its own concurrency), from another loopback address so its blocks cannot touch
+ * swarmscope's. `--quick` runs 60 torrents on 600 nodes. Prints figures; asserts nothing.
+ *
+ * Recall: swarmscope counts a peer only once two nodes returned it (collector/dht/corroboration.ts),
+ * so its recall is against the peers two or more holders store (`corroborable`); the baseline
+ * corroborates nothing, so it is shown against all stored peers as well.
+ */
+import { createRequire } from 'node:module';
+import { DhtClient } from '../collector/dht/dht-client.ts';
+import { sweepLookupOptions } from '../collector/measurement-settings.ts';
+import { PeerMemory } from '../collector/peer-memory.ts';
+import { defaultStages } from '../collector/stages/default-stages.ts';
+import { runSweep } from '../collector/sweep.ts';
+import { bareWatchedTorrent } from '../collector/watchlist/bare-watched-torrent.ts';
+import { DEFAULT_CONFIG } from '../core/config.ts';
+import { mapWithConcurrency } from '../core/map-with-concurrency.ts';
+import { openSqliteStore } from '../store/sqlite/open-sqlite-store.ts';
+import { rssMiB, startBenchSim } from './sim-process.ts';
+
+const QUICK = process.argv.includes('--quick');
+const TORRENTS = QUICK ? 60 : 1000;
+const NODES = QUICK ? 600 : 2000;
+/** Torrents looked up at once, by both clients: the sweep's concurrency. */
+const CONCURRENCY = 64;
+const BASELINE_TIMEOUT_MS = 60_000;
+const BANDS = [
+  { name: '≤100', max: 100 },
+  { name: '101–500', max: 500 },
+  { name: '501–3000', max: Infinity },
+];
+
+const sim = await startBenchSim(['--profile', 'internet', '--nodes', String(NODES), '--torrents', String(TORRENTS), '--seed', '12', '--min-peers', '10', '--max-peers', '3000']);
+const bandOf = (peers: number) => BANDS.find((band) => peers <= band.max)!.name;
+const blocksBy = (ip: string) => sim.stderrLines().filter((line) => line.startsWith('sim: block:') && line.includes(` ignores ${ip} `)).length;
+
+// swarmscope: a sweep as `collect` runs it, with the default politeness (40 queries per IP per 10 s, 250 ms between queries to one node).
+const store = openSqliteStore(':memory:');
+const dht = await DhtClient.open({
+  bindHost: '127.0.0.1',
+  bindHost6: null,
+  port: 0,
+  bootstrap: sim.bootstrap,
+  bootstrapTimeoutMs: 30_000,
+  allowPrivateAddresses: true,
+  loopbackOnly: true,
+  queryTimeoutMs: DEFAULT_CONFIG.dhtQueryTimeoutMs,
+  maxQueriesPerIpPer10s: DEFAULT_CONFIG.dhtMaxQueriesPerIpPer10s,
+  lookup: sweepLookupOptions(DEFAULT_CONFIG),
+});
+await dht.bootstrap();
+const report = await runSweep(sim.torrents.map((torrent) => bareWatchedTorrent(torrent.infohash)), { stages: defaultStages({ dht, peerMemory: new PeerMemory() }), series: store.series, concurrency: CONCURRENCY });
+const sweepSeconds = (report.finishedAtMs - report.startedAtMs) / 1000;
+const ours = new Map(report.results.map((result) => [result.torrent.infohash, result.sample?.values.dht_peers ?? 0]));
+const ourQueries = dht.counters.queriesSent;
+await dht.close();
+await store.close();
+const ourRss = rssMiB();
+
+// Baseline: stock bittorrent-dht, one lookup per torrent, every `peer` event counted once.
+const require = createRequire(import.meta.url);
+const StockDht = require('bittorrent-dht') as new (options: Record<string, unknown>) => {
+  listen(port: number, host: string, callback: () => void): void;
+  on(event: string, listener: (...args: unknown[]) => void): void;
+  once(event: string, listener: (...args: unknown[]) => void): void;
+  lookup(infohash: string, callback: (error: Error | null) => void): void;
+  destroy(callback?: () => void): void;
+};
+const stock = new StockDht({ bootstrap: sim.bootstrap, host: '127.0.0.2' });
+await new Promise<void>((resolve) => stock.listen(0, '127.0.0.2', resolve));
+await new Promise<void>((resolve) => {
+  stock.once('ready', () => resolve());
+  setTimeout(resolve, 30_000).unref();
+});
+const theirs = new Map<string, Set<string>>(sim.torrents.map((torrent) => [torrent.infohash, new Set()]));
+stock.on('peer', (peer, infohash) => theirs.get(Buffer.from(infohash as Uint8Array).toString('hex'))?.add(`${(peer as { host: string }).host}:${(peer as { port: number }).port}`));
+const baselineStarted = performance.now();
+await mapWithConcurrency(sim.torrents, CONCURRENCY, (torrent) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, BASELINE_TIMEOUT_MS);
+    stock.lookup(torrent.infohash, () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  }),
+);
+const baselineSeconds = (performance.now() - baselineStarted) / 1000;
+await new Promise<void>((resolve) => stock.destroy(() => resolve()));
+
+const rows = BANDS.map((band) => {
+  const inBand = sim.torrents.filter((torrent) => bandOf(torrent.stored) === band.name);
+  const sum = (pick: (torrent: (typeof inBand)[number]) => number) => inBand.reduce((total, torrent) => total + pick(torrent), 0);
+  const corroborable = sum((torrent) => torrent.corroborable);
+  const stored = sum((torrent) => torrent.stored);
+  const found = sum((torrent) => Math.min(ours.get(torrent.infohash) ?? 0, torrent.corroborable));
+  const baseline = sum((torrent) => Math.min(theirs.get(torrent.infohash)!.size, torrent.stored));
+  return { band: band.name, torrents: inBand.length, stored, corroborable, recall: found / corroborable, baselineRecall: baseline / stored };
+});
+const percent = (value: number) => (Number.isFinite(value) ? `${(100 * value).toFixed(1)}%` : '–');
+console.log(`Internet profile (sim/internet-profile.ts), ${NODES} nodes, ${TORRENTS} torrents of 10–3,000 peers, ${CONCURRENCY} lookups at once`);
+console.log('band (stored peers) | torrents | stored | corroborable | swarmscope recall (of corroborable) | stock bittorrent-dht recall (of stored)');
+for (const row of rows) console.log(`${row.band} | ${row.torrents} | ${row.stored} | ${row.corroborable} | ${percent(row.recall)} | ${percent(row.baselineRecall)}`);
+console.log(`swarmscope: sweep ${sweepSeconds.toFixed(1)} s (${(TORRENTS / sweepSeconds).toFixed(1)} lookups/s), ${ourQueries} queries, ${blocksBy('127.0.0.1')} IP blocks, ${report.results.filter((result) => result.error).length} torrents not measured; RSS ${ourRss} MiB`);
+console.log(`stock bittorrent-dht: ${baselineSeconds.toFixed(1)} s (${(TORRENTS / baselineSeconds).toFixed(1)} lookups/s), ${blocksBy('127.0.0.2')} IP blocks`);
+sim.stop();
+process.exit(0);
