@@ -5,13 +5,13 @@
  * swarm-size band against what the nodes store, IP blocks triggered, sweep time. Baseline in the
  * same run: the stock `bittorrent-dht` package (devDependency) looking up the same swarms, as hard
  * as it goes (its own concurrency), from another loopback address so its blocks cannot touch
- * swarmscope's. `--quick` runs 60 torrents on 600 nodes. Prints figures; asserts nothing.
+ * swarmscope's. `--quick` runs 60 torrents on 600 nodes; `--torrents N` sets the count. Prints
+ * figures; asserts nothing.
  *
  * Recall: swarmscope counts a peer only once two nodes returned it (collector/dht/corroboration.ts),
  * so its recall is against the peers two or more holders store (`corroborable`); the baseline
  * corroborates nothing, so it is shown against all stored peers as well.
  */
-import { createRequire } from 'node:module';
 import { DhtClient } from '../collector/dht/dht-client.ts';
 import { sweepLookupOptions } from '../collector/measurement-settings.ts';
 import { PeerMemory } from '../collector/peer-memory.ts';
@@ -24,7 +24,9 @@ import { openSqliteStore } from '../store/sqlite/open-sqlite-store.ts';
 import { rssMiB, startBenchSim } from './sim-process.ts';
 
 const QUICK = process.argv.includes('--quick');
-const TORRENTS = QUICK ? 60 : 1000;
+/** `--torrents N` overrides the count (a sweep of 1,000 large swarms at libtorrent's politeness takes long). */
+const torrentsFlag = process.argv.indexOf('--torrents');
+const TORRENTS = torrentsFlag > 0 ? Number(process.argv[torrentsFlag + 1]) : QUICK ? 60 : 1000;
 const NODES = QUICK ? 600 : 2000;
 /** Torrents looked up at once, by both clients: the sweep's concurrency. */
 const CONCURRENCY = 64;
@@ -63,8 +65,7 @@ await store.close();
 const ourRss = rssMiB();
 
 // Baseline: stock bittorrent-dht, one lookup per torrent, every `peer` event counted once.
-const require = createRequire(import.meta.url);
-const StockDht = require('bittorrent-dht') as new (options: Record<string, unknown>) => {
+const StockDht = (await import('bittorrent-dht' as string)).default as new (options: Record<string, unknown>) => {
   listen(port: number, host: string, callback: () => void): void;
   on(event: string, listener: (...args: unknown[]) => void): void;
   once(event: string, listener: (...args: unknown[]) => void): void;

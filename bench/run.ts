@@ -10,8 +10,10 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // Names filter the benchmarks (`npm run bench -- internet`); flags (`--quick`) go to each of them.
-const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
-const flags = process.argv.slice(2).filter((arg) => arg.startsWith('--'));
+const args = process.argv.slice(2);
+const isFlagValue = (index: number) => index > 0 && args[index - 1]!.startsWith('--') && /^\d+$/.test(args[index]!);
+const only = args.filter((arg, index) => !arg.startsWith('--') && !isFlagValue(index));
+const flags = args.filter((arg, index) => arg.startsWith('--') || isFlagValue(index));
 const files = readdirSync(here)
   .filter((file) => file.endsWith('.bench.ts'))
   .filter((file) => only.length === 0 || only.some((name) => file.includes(name)))

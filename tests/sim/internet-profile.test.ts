@@ -5,7 +5,7 @@
  * slices, dead contacts, churn and the log-normal RTT.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { AnnouncedPeers } from '../../sim/announced-peers.ts';
 import { Churn } from '../../sim/churn.ts';
 import { DosBlocker } from '../../sim/dos-blocker.ts';
@@ -19,6 +19,18 @@ import { SimKrpcClient, expectResponse } from '../helpers/sim-krpc-client.ts';
 
 /** The profile with every knob off but the ones a test looks at. */
 const QUIET = { deadShare: 0, churnPerMinute: 0, rttMedianMs: 0, rttP95Ms: 0, lossRate: 0, uploadBytesPerSec: 0, blockRatePerSec: 0, storeNothingShare: 0, nodesOnlyShare: 0, slice50Share: 0 };
+/** A swarm of one torrent and a client, both closed when the test ends; the torrent's first holder. */
+async function oneTorrent(t: TestContext, options: Parameters<typeof startSimSwarm>[0]) {
+  const swarm = await startSimSwarm({ profile: 'internet', ...options });
+  const client = await SimKrpcClient.open();
+  t.after(async () => {
+    await client.close();
+    await swarm.close();
+  });
+  const { infohash } = swarm.torrents[0]!;
+  return { swarm, client, infohash, holder: swarm.holdersOf(infohash)[0]! };
+}
+
 const peer = (index: number) => Buffer.from([10, 0, index >> 8, index & 255, 0x1a, 0xe1]);
 
 describe('Internet profile: mechanics in isolation', () => {
@@ -103,13 +115,7 @@ describe('Internet profile: mechanics in isolation', () => {
 
 describe('Internet profile: nodes on loopback', () => {
   it('a holder of a 3,000-peer swarm stores its own 500, answers at most 100 of them, and the ground truth is the union of the holders', async (t) => {
-    const swarm = await startSimSwarm({ nodes: 60, seed: 'cap', profile: 'internet', internet: QUIET, torrentSpecs: [{ peers: 3000 }] });
-    const client = await SimKrpcClient.open();
-    t.after(async () => {
-      await client.close();
-      await swarm.close();
-    });
-    const { infohash } = swarm.torrents[0]!;
+    const { swarm, client, infohash } = await oneTorrent(t, { nodes: 60, seed: 'cap', internet: QUIET, torrentSpecs: [{ peers: 3000 }] });
     const perHolder: Set<string>[] = [];
     for (const holder of swarm.holdersOf(infohash)) {
       const seen = new Set<string>();
@@ -149,14 +155,7 @@ describe('Internet profile: nodes on loopback', () => {
   });
 
   it('the upload budget: a node answers about a second of bytes at once, and drops the rest', async (t) => {
-    const swarm = await startSimSwarm({ nodes: 30, seed: 'quota', profile: 'internet', internet: { ...QUIET, uploadBytesPerSec: 8000 }, torrentSpecs: [{ peers: 2000 }] });
-    const client = await SimKrpcClient.open();
-    t.after(async () => {
-      await client.close();
-      await swarm.close();
-    });
-    const { infohash } = swarm.torrents[0]!;
-    const holder = swarm.holdersOf(infohash)[0]!;
+    const { swarm, client, infohash, holder } = await oneTorrent(t, { nodes: 30, seed: 'quota', internet: { ...QUIET, uploadBytesPerSec: 8000 }, torrentSpecs: [{ peers: 2000 }] });
     const received = await client.collect(() => Promise.all(Array.from({ length: 40 }, () => client.query(holder, 'get_peers', { info_hash: Buffer.from(infohash, 'hex') }, { timeoutMs: 1000 }))), 0);
     const sizes = received.filter((reply) => reply.from.port === holder.port).map((reply) => reply.datagram.length);
     const answered = sizes.length;
@@ -168,14 +167,7 @@ describe('Internet profile: nodes on loopback', () => {
   });
 
   it('jech/dht nodes answer at most 50 consecutive values and ignore BEP 33; nodes-only ones answer like find_node; dead ones never', async (t) => {
-    const swarm = await startSimSwarm({ nodes: 40, seed: 'kinds', profile: 'internet', internet: { ...QUIET, slice50Share: 1 }, torrentSpecs: [{ peers: 400 }] });
-    const client = await SimKrpcClient.open();
-    t.after(async () => {
-      await client.close();
-      await swarm.close();
-    });
-    const { infohash } = swarm.torrents[0]!;
-    const holder = swarm.holdersOf(infohash)[0]!;
+    const { client, infohash, holder } = await oneTorrent(t, { nodes: 40, seed: 'kinds', internet: { ...QUIET, slice50Share: 1 }, torrentSpecs: [{ peers: 400 }] });
     const scrape = expectResponse(await client.query(holder, 'get_peers', { info_hash: Buffer.from(infohash, 'hex'), scrape: 1 })).body;
     assert.equal(scrape.BFsd, undefined, 'no BEP 33 filters');
     assert.equal((scrape.values as Buffer[]).length, 50);
