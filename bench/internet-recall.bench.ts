@@ -21,6 +21,7 @@ import { bareWatchedTorrent } from '../collector/watchlist/bare-watched-torrent.
 import { DEFAULT_CONFIG } from '../core/config.ts';
 import { mapWithConcurrency } from '../core/map-with-concurrency.ts';
 import { openSqliteStore } from '../store/sqlite/open-sqlite-store.ts';
+import { reportResult } from './results.ts';
 import { rssMiB, startBenchSim } from './sim-process.ts';
 
 const QUICK = process.argv.includes('--quick');
@@ -108,5 +109,13 @@ console.log('band (stored peers) | torrents | stored | corroborable | swarmscope
 for (const row of rows) console.log(`${row.band} | ${row.torrents} | ${row.stored} | ${row.corroborable} | ${percent(row.recall)} | ${percent(row.baselineRecall)}`);
 console.log(`swarmscope: sweep ${sweepSeconds.toFixed(1)} s (${(TORRENTS / sweepSeconds).toFixed(1)} lookups/s), ${ourQueries} queries, ${blocksBy('127.0.0.1')} IP blocks, ${report.results.filter((result) => result.error).length} torrents not measured; RSS ${ourRss} MiB`);
 console.log(`stock bittorrent-dht: ${baselineSeconds.toFixed(1)} s (${(TORRENTS / baselineSeconds).toFixed(1)} lookups/s), ${blocksBy('127.0.0.2')} IP blocks`);
+reportResult({
+  nodes: NODES,
+  torrents: TORRENTS,
+  concurrency: CONCURRENCY,
+  bands: rows,
+  swarmscope: { sweepSeconds, lookupsPerSec: TORRENTS / sweepSeconds, queries: ourQueries, blocks: blocksBy('127.0.0.1'), rssMiB: ourRss },
+  stockBittorrentDht: { seconds: baselineSeconds, lookupsPerSec: TORRENTS / baselineSeconds, blocks: blocksBy('127.0.0.2') },
+});
 sim.stop();
 process.exit(0);
