@@ -29,8 +29,9 @@ const QUICK = process.argv.includes('--quick');
 const torrentsFlag = process.argv.indexOf('--torrents');
 const TORRENTS = torrentsFlag > 0 ? Number(process.argv[torrentsFlag + 1]) : QUICK ? 60 : 1000;
 const NODES = QUICK ? 600 : 2000;
-/** Torrents looked up at once, by both clients: the sweep's concurrency. */
-const CONCURRENCY = 64;
+/** Torrents looked up at once, by both clients: the sweep's concurrency (`--concurrency N`). */
+const concurrencyFlag = process.argv.indexOf('--concurrency');
+const CONCURRENCY = concurrencyFlag > 0 ? Number(process.argv[concurrencyFlag + 1]) : 64;
 const BASELINE_TIMEOUT_MS = 60_000;
 const BANDS = [
   { name: '≤100', max: 100 },
