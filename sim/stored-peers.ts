@@ -39,10 +39,6 @@ class StoredSubset implements StoredPeers {
     return this.list.compactAt(this.indices[index]!);
   }
 
-  indexInList(index: number): number {
-    return this.indices[index]!;
-  }
-
   scrapeBlooms(): ScrapeBlooms {
     if (!this.blooms) {
       const blooms = { seeds: newScrapeBloom(), downloaders: newScrapeBloom() };
@@ -76,13 +72,5 @@ export class NodeStorage {
       this.subsets.set(key, subset);
     }
     return subset;
-  }
-
-  /** Indices into `list` this node stores (all of them without a cap). */
-  storedIndices(infohash: string, list: SeededPeerList): Iterable<number> {
-    const view = this.view(infohash, list);
-    if (view === list) return Array.from({ length: list.count }, (_, index) => index);
-    const subset = view as StoredSubset;
-    return Array.from({ length: subset.count }, (_, index) => subset.indexInList(index));
   }
 }
