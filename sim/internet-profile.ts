@@ -104,3 +104,18 @@ export const KNOB_FLAGS = {
   'nodes-only-share': 'nodesOnlyShare',
   'slice50-share': 'slice50Share',
 } as const;
+
+/**
+ * The knobs given as flags (`--dead-share 0.4`, `--storage-full drop-new`), for both command lines;
+ * undefined when none is. `flagValue` reads one flag by its kebab-case name, `toNumber` parses it.
+ */
+export function knobsFromFlags(flagValue: (flag: string) => string | undefined, toNumber: (flag: string, text: string) => number): Partial<InternetKnobs> | undefined {
+  const knobs: Partial<Record<keyof InternetKnobs, unknown>> = {};
+  for (const [flag, knob] of Object.entries(KNOB_FLAGS)) {
+    const text = flagValue(flag);
+    if (text !== undefined) knobs[knob] = toNumber(flag, text);
+  }
+  const storageFull = flagValue('storage-full');
+  if (storageFull !== undefined) knobs.storageFull = storageFull;
+  return Object.keys(knobs).length > 0 ? (knobs as Partial<InternetKnobs>) : undefined;
+}

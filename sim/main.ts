@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import { describeError, isSwarmscopeError } from '../core/errors.ts';
 import { HOSTILE_BEHAVIOURS, type HostileBehaviour } from './hostile-behaviours.ts';
-import { KNOB_FLAGS, type InternetKnobs, type SimProfile } from './internet-profile.ts';
+import { KNOB_FLAGS, knobsFromFlags, type SimProfile } from './internet-profile.ts';
 import { runSimCommand } from './sim-command.ts';
 
 const USAGE = `usage: tsx sim/main.ts [--nodes N] [--torrents T] [--seed S] [--min-peers N] [--max-peers N]
@@ -48,16 +48,6 @@ function toBehaviours(text: string | undefined): HostileBehaviour[] | undefined 
   const names = text.split(',').map((name) => name.trim()).filter(Boolean);
   if (names.length === 0) throw new UsageError(`--hostile-behaviours must list some of ${HOSTILE_BEHAVIOURS.join(', ')}`);
   return names as HostileBehaviour[];
-}
-
-function internetKnobs(values: Record<string, string | boolean | undefined>): Partial<InternetKnobs> | undefined {
-  const knobs: Partial<Record<keyof InternetKnobs, unknown>> = {};
-  for (const [flag, knob] of Object.entries(KNOB_FLAGS)) {
-    const text = values[flag];
-    if (typeof text === 'string') knobs[knob] = toNumber(flag, text);
-  }
-  if (typeof values['storage-full'] === 'string') knobs.storageFull = values['storage-full'];
-  return Object.keys(knobs).length > 0 ? (knobs as Partial<InternetKnobs>) : undefined;
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -116,7 +106,7 @@ async function main(argv: string[]): Promise<void> {
     sampleIntervalSec: toNumber('sample-interval-sec', values['sample-interval-sec']),
     pexSwarms: toNumber('pex-swarms', values['pex-swarms']),
     profile: values.profile as SimProfile | undefined,
-    internet: internetKnobs(values as Record<string, string | boolean | undefined>),
+    internet: knobsFromFlags((flag) => (values as Record<string, string | boolean | undefined>)[flag] as string | undefined, (flag, text) => toNumber(flag, text)!),
   });
 }
 

@@ -1,18 +1,10 @@
 /** `swarmscope sim`: only the loopback DHT simulator; prints its bootstrap addresses as one JSON line. */
 import type { Command } from 'commander';
 import { failCommand } from '../output.ts';
-import { KNOB_FLAGS, type InternetKnobs, type SimProfile } from '../../sim/internet-profile.ts';
+import { KNOB_FLAGS, knobsFromFlags, type SimProfile } from '../../sim/internet-profile.ts';
 
-/** The knob flags given, as the `internet` option of the swarm. */
-function internetFlags(flags: Record<string, string>): { internet?: Partial<InternetKnobs> } {
-  const knobs: Partial<Record<keyof InternetKnobs, unknown>> = {};
-  for (const [flag, knob] of Object.entries(KNOB_FLAGS)) {
-    const camel = flag.replace(/-([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
-    if (flags[camel] !== undefined) knobs[knob] = Number(flags[camel]);
-  }
-  if (flags.storageFull !== undefined) knobs.storageFull = flags.storageFull;
-  return Object.keys(knobs).length > 0 ? { internet: knobs as Partial<InternetKnobs> } : {};
-}
+/** Commander keys options in camelCase: `--dead-share` is `deadShare`. */
+const camelCase = (flag: string): string => flag.replace(/-([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
 
 export function registerSim(program: Command): void {
   const command = program
@@ -37,6 +29,7 @@ export function registerSim(program: Command): void {
       try {
         // Loaded on demand: the collector and API never load the simulator.
         const { runSimCommand } = await import('../../sim/sim-command.ts');
+        const internet = knobsFromFlags((flag) => flags[camelCase(flag)], (_, text) => Number(text));
         await runSimCommand({
           nodes: Number(flags.nodes),
           torrents: Number(flags.torrents),
@@ -46,7 +39,7 @@ export function registerSim(program: Command): void {
           ...(flags.loss !== undefined ? { loss: Number(flags.loss) } : {}),
           ...(flags.rttMs !== undefined ? { rttMs: Number(flags.rttMs) } : {}),
           ...(flags.profile !== undefined ? { profile: flags.profile as SimProfile } : {}),
-          ...internetFlags(flags),
+          ...(internet ? { internet } : {}),
           ...(flags.catalogue !== undefined ? { catalogue: Number(flags.catalogue) } : {}),
           ...(flags.metadataShare !== undefined ? { metadataShare: Number(flags.metadataShare) } : {}),
           ...(flags.sampleIntervalSec !== undefined ? { sampleIntervalSec: Number(flags.sampleIntervalSec) } : {}),

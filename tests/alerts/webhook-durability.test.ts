@@ -15,18 +15,9 @@ import { Webhook } from 'standardwebhooks';
 import { openSqliteStore } from '../../store/sqlite/open-sqlite-store.ts';
 import { emitDomainEvent } from '../../store/state/domain-events.ts';
 import { startApiProcess } from '../helpers/child-processes.ts';
-import { startWebhookReceiver, type ReceivedRequest } from './webhook-receiver.ts';
+import { fastWebhookApi, startWebhookReceiver, type ReceivedRequest } from './webhook-receiver.ts';
 
-const TOKEN = 'durability-test-token';
-const AUTH = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
-const ENV = {
-  SWARMSCOPE_API_TOKENS: TOKEN,
-  SWARMSCOPE_ALLOW_PRIVATE_TARGETS: '127.0.0.0/8,::1/128',
-  // Short everything: retries 20 ms, 120 ms, 480 ms, 2.4 s... (full jitter), attempts cut at 500 ms.
-  SWARMSCOPE_WEBHOOK_RETRY_BASE_MS: '20',
-  SWARMSCOPE_WEBHOOK_TIMEOUT_MS: '500',
-  SWARMSCOPE_ALERT_POLL_INTERVAL_MS: '100',
-};
+const { env: ENV, headers: AUTH } = fastWebhookApi('durability-test-token');
 const TORRENTS = ['1', '2', '3'].map((digit) => digit.repeat(40));
 const EVENTS = TORRENTS.length + 2;
 

@@ -6,6 +6,24 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/**
+ * An API process set up for webhook tests, as `startApiProcess` env: one admin token, webhooks to
+ * loopback allowed, and everything short — retries from 20 ms (20 ms, 120 ms, 480 ms, 2.4 s... with
+ * full jitter), attempts cut at 500 ms, alerts evaluated every 100 ms. `headers` authorise a JSON request.
+ */
+export function fastWebhookApi(token: string): { env: NodeJS.ProcessEnv; headers: Record<string, string> } {
+  return {
+    env: {
+      SWARMSCOPE_API_TOKENS: token,
+      SWARMSCOPE_ALLOW_PRIVATE_TARGETS: '127.0.0.0/8,::1/128',
+      SWARMSCOPE_WEBHOOK_RETRY_BASE_MS: '20',
+      SWARMSCOPE_WEBHOOK_TIMEOUT_MS: '500',
+      SWARMSCOPE_ALERT_POLL_INTERVAL_MS: '100',
+    },
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+  };
+}
+
 export interface ReceivedRequest {
   headers: Record<string, string>;
   body: string;

@@ -9,19 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openSqliteStore } from '../../store/sqlite/open-sqlite-store.ts';
-import { startWebhookReceiver } from '../alerts/webhook-receiver.ts';
+import { fastWebhookApi, startWebhookReceiver } from '../alerts/webhook-receiver.ts';
 import { startApiProcess } from '../helpers/child-processes.ts';
 import { report, sleep, waitFor } from './fault-helpers.ts';
 
-const TOKEN = 'fault-test-token-0123';
-const HEADERS = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
-const ENV = {
-  SWARMSCOPE_API_TOKENS: TOKEN,
-  SWARMSCOPE_ALLOW_PRIVATE_TARGETS: '127.0.0.0/8,::1/128',
-  SWARMSCOPE_WEBHOOK_RETRY_BASE_MS: '20',
-  SWARMSCOPE_WEBHOOK_TIMEOUT_MS: '500',
-  SWARMSCOPE_ALERT_POLL_INTERVAL_MS: '100',
-};
+const { env: ENV, headers: HEADERS } = fastWebhookApi('fault-test-token-0123');
 const RETRY_AFTER_S = 2;
 const TORRENTS = ['4', '5', '6'].map((digit) => digit.repeat(40));
 
