@@ -69,6 +69,7 @@ export function measurementSettings(config: SettingsConfig, families: readonly n
       maxQueries: lookup.maxQueries,
       maxValuesPerNode: lookup.maxValuesPerNode,
       queryTimeoutMs: config.dhtQueryTimeoutMs,
+      timeouts: 'adaptive (RFC 6298: smoothed RTT + 4 × variation, floor 250 ms, ceiling queryTimeoutMs), doubled for each unanswered query to the same node in a row (RFC 6298 §5.5)',
       // Nodes that answered without a token are passed over (they cannot hold announces, BEP 5).
       convergesOn: `the ${lookup.k + CONVERGE_MARGIN} closest nodes that could hold peers`,
       harvest: {

@@ -101,7 +101,8 @@ async function converge(state: LookupState, knownNodes: KnownNodes): Promise<voi
         if (candidate.state !== 'new') continue;
         candidate.state = 'pending';
         inFlight++;
-        void state.ask(candidate).then((values) => {
+        // Every earlier attempt at this candidate failed (it is asked again only then).
+        void state.ask(candidate, candidate.attempts).then((values) => {
           inFlight--;
           if (values) {
             candidate.state = 'responded';

@@ -170,7 +170,7 @@ export async function harvestValues(state: LookupState): Promise<void> {
         sampler.queries++;
         sampler.nextAllowedMs = nowMs + options.perNodeGapMs;
         inFlight++;
-        void state.ask(sampler.candidate).then((values) => {
+        void state.ask(sampler.candidate, sampler.failures).then((values) => {
           inFlight--;
           if (values) {
             sampler.failures = 0;

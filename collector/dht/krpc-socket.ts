@@ -138,6 +138,11 @@ export class KrpcSocket extends EventEmitter {
     return this.pending.size;
   }
 
+  /** The adaptive timeout, doubled `backoffs` times (rtt-estimator.ts): for a retry of a node that timed out. */
+  backedOffTimeoutMs(backoffs: number): number {
+    return this.rtt.timeoutMs(backoffs);
+  }
+
   /**
    * Sends a query and resolves with the reply. `timeoutMs` defaults to the adaptive timeout; it
    * counts from the moment the datagram leaves, after any wait imposed by the per-IP rate limit.

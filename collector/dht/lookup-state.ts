@@ -117,12 +117,17 @@ export class LookupState {
     return keys;
   }
 
-  /** Sends one get_peers to a candidate; resolves to the value keys of its reply, or undefined on failure. */
-  async ask(candidate: Candidate): Promise<Set<string> | undefined> {
+  /**
+   * Sends one get_peers to a candidate; resolves to the value keys of its reply, or undefined on
+   * failure. `timedOutBefore`: how many queries to this node in a row went unanswered; each doubles
+   * the timeout (RFC 6298 §5.5), so a slow holder is waited for rather than lost.
+   */
+  async ask(candidate: Candidate, timedOutBefore = 0): Promise<Set<string> | undefined> {
     candidate.attempts++;
     this.queries++;
     try {
-      const response = await this.socket.query(candidate.contact, 'get_peers', { info_hash: this.target });
+      const timeoutMs = timedOutBefore > 0 ? this.socket.backedOffTimeoutMs(timedOutBefore) : undefined;
+      const response = await this.socket.query(candidate.contact, 'get_peers', { info_hash: this.target }, timeoutMs);
       return this.absorbReply(candidate, response);
     } catch {
       return undefined;

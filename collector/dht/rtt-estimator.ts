@@ -29,9 +29,16 @@ export class RttEstimator {
     this.smoothedMs = (1 - ALPHA) * this.smoothedMs + ALPHA * rttMs;
   }
 
-  timeoutMs(): number {
+  /**
+   * The timeout of a query; `backoffs` doubles it once per earlier attempt at the same node that
+   * timed out, as RFC 6298 §5.5 backs off the retransmission timer. A node that is slow rather than
+   * gone (a long-RTT path, a busy event loop at either end) then answers the retry instead of being
+   * dropped from the lookup after two short waits.
+   */
+  timeoutMs(backoffs = 0): number {
     if (this.smoothedMs === undefined) return this.maxTimeoutMs;
-    return Math.round(Math.min(this.maxTimeoutMs, Math.max(this.minTimeoutMs, this.smoothedMs + 4 * this.variationMs)));
+    const rtoMs = Math.max(this.minTimeoutMs, this.smoothedMs + 4 * this.variationMs);
+    return Math.round(Math.min(this.maxTimeoutMs, rtoMs * 2 ** Math.max(0, backoffs)));
   }
 
   get smoothedRttMs(): number | undefined {
