@@ -41,6 +41,6 @@ export function newMeasurement(torrent: WatchedTorrent): TorrentMeasurement {
   return { torrent, peers: new Map(), values: {}, tagged: [], requests: 0, problems: [] };
 }
 
-export function sketchSample(measurement: TorrentMeasurement, atMs: number): SketchSample | undefined {
+export function sketchSample(measurement: Pick<TorrentMeasurement, 'torrent' | 'sketch'>, atMs: number): SketchSample | undefined {
   return measurement.sketch ? { infohash: measurement.torrent.infohash, atMs, sketch: measurement.sketch } : undefined;
 }

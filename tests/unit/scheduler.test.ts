@@ -60,10 +60,23 @@ test('new-peer memory: forgets unwatched torrents and shares a global bound amon
   assert.equal(memory.recordSweep('a', ['1.1.1.1:1', '3.3.3.3:3']), 1, 'one not seen before');
   memory.retainOnly(['b']);
   assert.equal(memory.recordSweep('a', ['1.1.1.1:1']), 1, 'a was unwatched, so forgotten');
-  // 4,000 watched torrents: each keeps at most 2,000,000 / 4,000 = 500 → the 1,000 floor.
-  memory.retainOnly(Array.from({ length: 4000 }, (_, index) => `t${index}`).concat('a'));
   const peers = Array.from({ length: 1500 }, (_, index) => `10.0.${index >> 8}.${index & 255}:1`);
-  memory.recordSweep('a', peers);
-  assert.ok(memory.recordSweep('a', peers) > 0, 'past the share, the oldest were forgotten');
-  assert.ok(MAX_REMEMBERED_PEERS_TOTAL >= 1_000_000);
+  // 4,000 watched torrents: a fair share of 2,000,000 / 4,000 = 500 → the 1,000 floor; but while
+  // the total is within budget a torrent keeps everything, so new_peers stays exact.
+  memory.retainOnly(Array.from({ length: 4000 }, (_, index) => `t${index}`).concat('a'));
+  assert.equal(memory.recordSweep('a', peers), 1500);
+  assert.equal(memory.recordSweep('a', peers), 0, 'all 1,500 remembered');
+  assert.ok(MAX_REMEMBERED_PEERS_TOTAL >= 2_000_000, 'a million peers at 10,000 torrents fit');
+  // Over the total budget, a torrent past its fair share forgets its oldest half.
+  const small = new PeerMemory({ maxPerTorrent: 200_000, maxTotal: 2000 });
+  small.retainOnly(['a', 'b']);
+  assert.equal(small.recordSweep('b', peers.slice(0, 1000)), 1000);
+  assert.equal(small.recordSweep('a', peers), 1500, 'a is over budget now: 2,500 > 2,000, and over its share of 1,000');
+  assert.equal(small.recordSweep('a', peers.slice(-750)), 0, 'it kept its newest 1,000');
+  assert.equal(small.recordSweep('a', peers.slice(0, 10)), 10, 'and forgot its oldest');
+  // Past the per-torrent cap, too.
+  const capped = new PeerMemory({ maxPerTorrent: 1000, maxTotal: 2_000_000 });
+  capped.recordSweep('a', peers);
+  assert.equal(capped.recordSweep('a', peers.slice(-500)), 0, 'it kept the newest half of its cap');
+  assert.equal(capped.recordSweep('a', peers.slice(0, 10)), 10);
 });
