@@ -18,7 +18,7 @@ import { PeerMemory } from './peer-memory.ts';
 import { probeSettingsFromConfig } from './peer-wire/probe-settings.ts';
 import { SampleClock, type ClockStep } from './sample-clock.ts';
 import { SweepScheduler } from './scheduler.ts';
-import { runSweep, type SweepReport } from './sweep.ts';
+import { STOPPED_BEFORE_MEASURED, runSweep, type SweepReport } from './sweep.ts';
 import { defaultStages } from './stages/default-stages.ts';
 import { createDetailStages } from './stages/detail-stages.ts';
 import type { SweepStage } from './stages/stage.ts';
@@ -63,6 +63,7 @@ export class CollectorService {
   private inBackground = false;
   /** Sample stamps: UTC that never runs backwards, steps noticed (collector/sample-clock.ts). */
   private readonly clock: SampleClock;
+  private readonly stopping = new AbortController();
 
   private constructor(
     readonly dht: DhtClient,
@@ -127,7 +128,7 @@ export class CollectorService {
     try {
       if (!this.dht.isBootstrapped) await this.bootstrap();
       torrents = this.watchedTorrents();
-      report = await runSweep(torrents, { stages: this.stages, series: this.series, concurrency: this.config.concurrency, nowMs: () => this.clock.nowMs() });
+      report = await runSweep(torrents, { stages: this.stages, series: this.series, concurrency: this.config.concurrency, nowMs: () => this.clock.nowMs(), signal: this.stopping.signal });
     } catch (error) {
       const finishedAtMs = this.clock.nowMs();
       const startedAtMs = finishedAtMs - Math.round(monotonicMs() - startedMonotonicMs);
@@ -137,7 +138,9 @@ export class CollectorService {
     const failed = report.results.filter((result) => result.error).length;
     const misses = report.results.flatMap((result) => (result.error ? [{ infohash: result.torrent.infohash, cause: result.error }] : []));
     // Not one lookup reached a node (a partition, the network gone): the DHT was unreachable, not the swarms empty.
-    const allFailed = torrents.length > 0 && failed === torrents.length;
+    // Torrents a stopping collector never reached say nothing about the DHT.
+    const stoppedBefore = misses.filter((miss) => miss.cause === STOPPED_BEFORE_MEASURED).length;
+    const allFailed = torrents.length > 0 && failed === torrents.length && stoppedBefore === 0;
     this.recordAttempt({
       startedAtMs: report.startedAtMs,
       finishedAtMs: report.finishedAtMs,
@@ -218,6 +221,8 @@ export class CollectorService {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    // A sweep under way starts no more lookups; the scheduler then waits only for those in flight.
+    this.stopping.abort();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.scheduler?.stop();
     await this.mirrors?.stop();

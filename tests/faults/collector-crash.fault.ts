@@ -4,7 +4,10 @@
  *   no sample is stored twice, every sweep the log calls done has its samples, and each restart
  *   sweeps again;
  * - the DHT partitioned (the sim frozen with SIGSTOP) for several sweeps: recorded as "no
- *   measurement" (failed sweeps, a dht_unreachable gap), never as zero peers.
+ *   measurement" (failed sweeps, a dht_unreachable gap), never as zero peers;
+ * - SIGTERM in the middle of a long sweep (issue 12: 10,000 torrents take minutes, longer than a
+ *   service manager waits): the collector stops starting lookups, writes what it measured, logs
+ *   the rest as not measured, and exits.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -80,4 +83,30 @@ test('the DHT partitioned for several sweeps: no measurement (a dht_unreachable 
   assert.equal(store.zeroPeers, 0, 'a partition is never recorded as zero peers');
   assert.ok(counts.causes.some((cause) => cause.startsWith('dht_unreachable')), counts.causes.join('; '));
   assert.ok(gaps.some((gap) => gap.cause === 'dht_unreachable'));
+});
+
+test('SIGTERM in the middle of a long sweep: what was measured is written, the rest logged as not measured', { timeout: 300_000 }, async (t) => {
+  // 200 torrents one at a time: a full sweep takes minutes, so the stop lands inside the first one.
+  const sim = await startSim(t, 200);
+  const dataDir = mkdtempSync(join(tmpdir(), 'swarmscope-fault-stop-'));
+  const path = join(dataDir, 'db.sqlite');
+  const collector = startCollector(t, { store: `sqlite:${path}`, dataDir, bootstrap: sim.bootstrap, infohashes: sim.torrents.map((torrent) => torrent.infohash), intervalS: 3600, env: { SWARMSCOPE_CONCURRENCY: '1' } });
+  await sleep(8_000);
+  const stoppedAt = performance.now();
+  const code = await collector.stop('SIGTERM');
+  const stopSeconds = (performance.now() - stoppedAt) / 1000;
+  const db = new Database(path, { readonly: true });
+  const sweep = db.prepare('SELECT id, outcome, planned, measured FROM sweeps ORDER BY id DESC LIMIT 1').get() as { id: number; outcome: string; planned: number; measured: number } | undefined;
+  const misses = sweep ? (db.prepare('SELECT count(*) AS n, min(cause) AS cause FROM sweep_misses WHERE sweep_id = ?').get(sweep.id) as { n: number; cause: string }) : { n: 0, cause: '' };
+  const samples = (db.prepare('SELECT count(*) AS n FROM swarm').get() as { n: number }).n;
+  db.close();
+  report(t, `SIGTERM 8 s into a sweep of 200 torrents one at a time: exit ${code} after ${stopSeconds.toFixed(1)} s; sweep ${sweep?.outcome}, ${sweep?.measured} of ${sweep?.planned} measured, ${samples} samples written, ${misses.n} logged as not measured ("${misses.cause}")`);
+  assert.equal(code, 0, collector.stderr());
+  assert.ok(sweep, 'the interrupted sweep is in the log');
+  assert.equal(sweep.outcome, 'done');
+  assert.equal(sweep.planned, 200);
+  assert.ok(sweep.measured > 0 && sweep.measured < 200, `measured ${sweep.measured}: the stop landed inside the sweep`);
+  assert.equal(samples, sweep.measured, 'every measured torrent written, none invented');
+  assert.equal(misses.n, 200 - sweep.measured, 'every other torrent logged as not measured');
+  assert.match(misses.cause, /collector stopped during the sweep/);
 });
