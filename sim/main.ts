@@ -4,6 +4,7 @@
  *   tsx sim/main.ts --catalogue 3000 --metadata-share 0.5 --sample-interval-sec 60
  *   tsx sim/main.ts --pex-swarms 60     (swarms partly hidden from the DHT, named over PEX: issue 13)
  *   tsx sim/main.ts --profile internet --nodes 2000 --torrents 1000   (the unfriendly DHT: issue 12, sim/internet-profile.ts)
+ *   tsx sim/main.ts --nodes 5000 --torrents 10000 --size-distribution pareto --max-peers 50000   (long-tailed sizes: sim/swarm-sizes.ts)
  * Prints one JSON line ({"bootstrap": [...], "bootstrap6": [...], "torrents": [...], "hostile": [...], "catalogue"?: {...}})
  * and runs until SIGTERM/SIGINT.
  */
@@ -12,8 +13,10 @@ import { describeError, isSwarmscopeError } from '../core/errors.ts';
 import { HOSTILE_BEHAVIOURS, type HostileBehaviour } from './hostile-behaviours.ts';
 import { KNOB_FLAGS, knobsFromFlags, type SimProfile } from './internet-profile.ts';
 import { runSimCommand } from './sim-command.ts';
+import type { SwarmSizeDistribution } from './swarm-sizes.ts';
 
 const USAGE = `usage: tsx sim/main.ts [--nodes N] [--torrents T] [--seed S] [--min-peers N] [--max-peers N]
+                      [--size-distribution uniform|pareto] [--size-alpha A]
                       [--loss 0..1] [--rtt-ms MS] [--jitter-ms MS] [--bind-host-base 127.A] [--port P]
                       [--ipv6] [--hostile 0..1] [--hostile-behaviours ${HOSTILE_BEHAVIOURS.join(',')}]
                       [--countries DE=0.3,US=0.5] [--catalogue N] [--metadata-share 0..1] [--sample-interval-sec S]
@@ -60,6 +63,8 @@ async function main(argv: string[]): Promise<void> {
       seed: { type: 'string' },
       'min-peers': { type: 'string' },
       'max-peers': { type: 'string' },
+      'size-distribution': { type: 'string' },
+      'size-alpha': { type: 'string' },
       loss: { type: 'string' },
       'rtt-ms': { type: 'string' },
       'jitter-ms': { type: 'string' },
@@ -92,6 +97,8 @@ async function main(argv: string[]): Promise<void> {
     seed: seedText !== undefined && /^-?\d+$/.test(seedText) ? Number(seedText) : seedText,
     minPeers: toNumber('min-peers', values['min-peers']),
     maxPeers: toNumber('max-peers', values['max-peers']),
+    sizeDistribution: values['size-distribution'] as SwarmSizeDistribution | undefined,
+    sizeAlpha: toNumber('size-alpha', values['size-alpha']),
     loss: toNumber('loss', values.loss),
     rttMs: toNumber('rtt-ms', values['rtt-ms']),
     jitterMs: toNumber('jitter-ms', values['jitter-ms']),

@@ -9,6 +9,7 @@ import { INFOHASH_BYTES } from '../core/infohash.ts';
 import { compareDistance } from '../protocol/node-id.ts';
 import { SeededRandom } from './prng.ts';
 import { BUCKET_SIZE_K } from './routing-tables.ts';
+import { drawSwarmSize } from './swarm-sizes.ts';
 import { CountryAddresses, countryPlacement } from './country-blocks.ts';
 import { type CountryPlacement, type SeededPeerList, generateSeededPeerList } from './seeded-peer-list.ts';
 import type { ResolvedSimOptions, ResolvedTorrentSpec } from './sim-options.ts';
@@ -42,7 +43,7 @@ interface FamilyHeader {
 function headerV4(options: ResolvedSimOptions, spec: ResolvedTorrentSpec | undefined, position: number): FamilyHeader {
   const random = new SeededRandom(options.seed, `torrent:${position}`);
   const infohash = spec?.infohash ?? random.bytes(INFOHASH_BYTES).toString('hex');
-  const count = spec?.peers ?? random.nextInt(options.minPeers, options.maxPeers);
+  const count = spec?.peers ?? drawSwarmSize(random, options);
   const seeds = spec?.seeds ?? random.nextInt(0, count);
   return { random, infohash, count, seeds };
 }

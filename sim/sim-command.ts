@@ -6,6 +6,7 @@
 import type { HostileBehaviour } from './hostile-behaviours.ts';
 import { type SimSwarm, startSimSwarm } from './sim-swarm.ts';
 import type { InternetKnobs, SimProfile } from './internet-profile.ts';
+import type { SwarmSizeDistribution } from './swarm-sizes.ts';
 
 export interface SimCommandOptions {
   nodes?: number;
@@ -13,6 +14,9 @@ export interface SimCommandOptions {
   seed?: number | string;
   minPeers?: number;
   maxPeers?: number;
+  /** `uniform` (default) or `pareto` swarm sizes (sim/swarm-sizes.ts). */
+  sizeDistribution?: SwarmSizeDistribution;
+  sizeAlpha?: number;
   /** Query loss rate, 0..1 (`lossRate` of the swarm). */
   loss?: number;
   rttMs?: number;
@@ -118,6 +122,8 @@ export async function runSimCommand(options: SimCommandOptions = {}): Promise<vo
       seed: options.seed,
       minPeers: options.minPeers,
       maxPeers: options.maxPeers,
+      sizeDistribution: options.sizeDistribution,
+      sizeAlpha: options.sizeAlpha,
       lossRate: options.loss,
       rttMs: options.rttMs,
       jitterMs: options.jitterMs,

@@ -6,6 +6,7 @@ import { SwarmscopeError } from '../core/errors.ts';
 import { parseInfohash } from '../core/infohash.ts';
 import { MAX_KRPC_DATAGRAM_BYTES } from '../protocol/krpc.ts';
 import { HOSTILE_BEHAVIOURS, type HostileBehaviour } from './hostile-behaviours.ts';
+import { DEFAULT_PARETO_ALPHA, SWARM_SIZE_DISTRIBUTIONS, type SwarmSizeDistribution } from './swarm-sizes.ts';
 import { FRIENDLY_KNOBS, INTERNET_KNOBS, STORAGE_FULL_POLICIES, type InternetKnobs, type SimProfile } from './internet-profile.ts';
 
 /** libtorrent's `dht_max_peers_reply` default: at most 100 `values` per get_peers reply. */
@@ -107,6 +108,10 @@ export interface SimSwarmOptions {
   seed?: number | string;
   minPeers?: number;
   maxPeers?: number;
+  /** How generated swarm sizes spread over [minPeers, maxPeers] (sim/swarm-sizes.ts); `uniform` when absent. */
+  sizeDistribution?: SwarmSizeDistribution;
+  /** Shape of the `pareto` sizes; DEFAULT_PARETO_ALPHA when absent. */
+  sizeAlpha?: number;
   /** Probability (0..1) that a node drops an incoming query without answering. */
   lossRate?: number;
   /** Delay added before each reply, in milliseconds. */
@@ -176,6 +181,8 @@ export interface ResolvedSimOptions {
   seed: number | string;
   minPeers: number;
   maxPeers: number;
+  sizeDistribution: SwarmSizeDistribution;
+  sizeAlpha: number;
   lossRate: number;
   rttMs: number;
   jitterMs: number;
@@ -276,6 +283,11 @@ function hostileBehaviours(value: HostileBehaviour[] | undefined): HostileBehavi
   return [...new Set(value)];
 }
 
+function sizeDistribution(value: SwarmSizeDistribution | undefined): SwarmSizeDistribution {
+  if (value !== undefined && !SWARM_SIZE_DISTRIBUTIONS.includes(value)) fail(`sizeDistribution must be one of ${SWARM_SIZE_DISTRIBUTIONS.join(', ')}, got ${String(value)}`);
+  return value ?? 'uniform';
+}
+
 function internetKnobs(profile: SimProfile, value: Partial<InternetKnobs> | undefined): InternetKnobs {
   if (profile !== 'friendly' && profile !== 'internet') fail(`profile must be friendly or internet, got ${String(profile)}`);
   if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) fail('internet must be an object of knobs such as {"deadShare": 0.4}');
@@ -317,6 +329,8 @@ export function resolveSimOptions(options: SimSwarmOptions = {}): ResolvedSimOpt
     seed,
     minPeers,
     maxPeers,
+    sizeDistribution: sizeDistribution(options.sizeDistribution),
+    sizeAlpha: numberIn('sizeAlpha', options.sizeAlpha ?? DEFAULT_PARETO_ALPHA, 0.1, 10),
     // A loss rate of 1 would make every lookup hang until its own timeout: refuse it.
     lossRate: numberIn('lossRate', options.lossRate ?? knobs.lossRate, 0, 0.99),
     rttMs,

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { failCommand } from '../output.ts';
 import { KNOB_FLAGS, knobsFromFlags, type SimProfile } from '../../sim/internet-profile.ts';
+import type { SwarmSizeDistribution } from '../../sim/swarm-sizes.ts';
 
 /** Commander keys options in camelCase: `--dead-share` is `deadShare`. */
 const camelCase = (flag: string): string => flag.replace(/-([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
@@ -15,6 +16,8 @@ export function registerSim(program: Command): void {
     .option('--seed <seed>', 'seed for a reproducible swarm', '1')
     .option('--min-peers <n>', 'smallest swarm', '10')
     .option('--max-peers <n>', 'largest swarm', '5000')
+    .option('--size-distribution <name>', 'uniform (default) or pareto: long-tailed swarm sizes between --min-peers and --max-peers (sim/swarm-sizes.ts)')
+    .option('--size-alpha <a>', 'shape of the pareto sizes (default 0.95: 10,000 swarms of 10–50,000 peers hold about a million)')
     .option('--loss <p>', 'share of datagrams lost, 0..1 (default 0; 0.05 with --profile internet)')
     .option('--rtt-ms <ms>', 'round-trip time added to each reply (default 0; log-normal with --profile internet)')
     .option('--profile <name>', 'friendly (default) or internet: dead contacts, churn, long-tailed RTT, loss, libtorrent storage and rate limits, mixed implementations (sim/internet-profile.ts)')
@@ -36,6 +39,8 @@ export function registerSim(program: Command): void {
           seed: flags.seed!,
           minPeers: Number(flags.minPeers),
           maxPeers: Number(flags.maxPeers),
+          ...(flags.sizeDistribution !== undefined ? { sizeDistribution: flags.sizeDistribution as SwarmSizeDistribution } : {}),
+          ...(flags.sizeAlpha !== undefined ? { sizeAlpha: Number(flags.sizeAlpha) } : {}),
           ...(flags.loss !== undefined ? { loss: Number(flags.loss) } : {}),
           ...(flags.rttMs !== undefined ? { rttMs: Number(flags.rttMs) } : {}),
           ...(flags.profile !== undefined ? { profile: flags.profile as SimProfile } : {}),
