@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PeerHasher } from '../../collector/sketches/peer-hasher.ts';
+import { SwarmscopeError } from '../../core/errors.ts';
 import { HLL_REGISTERS, HyperLogLog } from '../../core/hyperloglog.ts';
 
 /** The i-th distinct IPv4 address (i < 2^32): 0.0.0.1, 0.0.0.2, … as text, what the collector hashes. */
@@ -24,6 +25,51 @@ function sketchOf(hasher: PeerHasher, from: number, to: number): HyperLogLog {
   const sketch = new HyperLogLog();
   for (let i = from; i < to; i++) sketch.addHash(hasher.hashIdentity(ipBytes(i)));
   return sketch;
+}
+
+/** A small deterministic PRNG (mulberry32), so a failing case can be replayed from its seed. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+/** A sketch of `items` pseudo-random 64-bit hashes drawn from `random`. */
+function randomSketch(random: () => number, items: number): HyperLogLog {
+  const sketch = new HyperLogLog();
+  const hash = Buffer.alloc(8);
+  for (let i = 0; i < items; i++) {
+    hash.writeUInt32BE(Math.floor(random() * 2 ** 32), 0);
+    hash.writeUInt32BE(Math.floor(random() * 2 ** 32), 4);
+    sketch.addHash(hash);
+  }
+  return sketch;
+}
+
+/**
+ * The serialized form decoded the long way, independently of core/hyperloglog.ts: a full
+ * 16,384-register array per sketch (what `mergeAll` built before it merged sparse entries in place).
+ */
+function denseCopy(bytes: Uint8Array): HyperLogLog {
+  const registers = new Uint8Array(HLL_REGISTERS);
+  if (bytes[0] === 1) registers.set(bytes.subarray(2));
+  else for (let offset = 2; offset < bytes.length; offset += 3) registers[(bytes[offset]! << 8) | bytes[offset + 1]!] = bytes[offset + 2]!;
+  return new HyperLogLog(registers);
+}
+
+/** Asserts `run` throws the store's error for a sketch that is not one, with exactly this message. */
+function rejects(run: () => unknown, why: string): void {
+  assert.throws(run, (error: unknown) => {
+    assert.ok(error instanceof SwarmscopeError, String(error));
+    assert.equal(error.code, 'invalid_request');
+    assert.equal(error.message, `not a HyperLogLog sketch: ${why}`);
+    return true;
+  });
 }
 
 const relativeError = (estimate: number, exact: number) => (estimate - exact) / exact;
@@ -81,6 +127,67 @@ describe('HyperLogLog', () => {
     assert.equal(new HyperLogLog().estimate(), 0);
     assert.throws(() => HyperLogLog.deserialize(Buffer.from([2, 14, 0, 5, 1, 0, 4, 1])), /out of order/);
     assert.throws(() => HyperLogLog.deserialize(Buffer.from([1, 12])), /precision 12/);
+  });
+
+  it('merges serialized sketches in place exactly as merging dense copies of them (registers and estimate, bit for bit)', () => {
+    const random = mulberry32(0x5eed);
+    // Sizes on both sides of the sparse/dense switch (5,462 non-zero registers) and the empty sketch.
+    const sizes = [0, 1, 7, 300, 2_000, 5_000, 6_500, 20_000];
+    for (let round = 0; round < 60; round++) {
+      const count = 1 + Math.floor(random() * 12);
+      const sketches = Array.from({ length: count }, () => randomSketch(random, sizes[Math.floor(random() * sizes.length)]!));
+      const serialized = sketches.map((sketch) => sketch.serialize());
+      // Half the rounds: only sparse sketches, the unique-peers case.
+      const parts = round % 2 === 0 ? serialized.filter((bytes) => bytes[0] === 2) : serialized;
+      const inPlace = HyperLogLog.mergeAll(parts);
+      const dense = parts.reduce((union, bytes) => union.merge(denseCopy(bytes)), new HyperLogLog());
+      assert.deepEqual(inPlace.registers, dense.registers, `round ${round}`);
+      assert.ok(Object.is(inPlace.estimate(), dense.estimate()), `round ${round}: ${inPlace.estimate()} vs ${dense.estimate()}`);
+      // And as the API's other path does it: each deserialized, then merged.
+      const deserialized = parts.reduce((union, bytes) => union.merge(HyperLogLog.deserialize(bytes)), new HyperLogLog());
+      assert.deepEqual(inPlace.registers, deserialized.registers, `round ${round}`);
+      for (const [index, bytes] of parts.entries()) assert.deepEqual(HyperLogLog.deserialize(bytes).registers, denseCopy(bytes).registers, `round ${round}, sketch ${index}`);
+    }
+    // Sparse entries holding 0 are valid (the format allows them) and change nothing.
+    const zeros = Buffer.from([2, 14, 0, 3, 0, 0, 9, 5, 0x3f, 0xff, 0]);
+    assert.deepEqual(HyperLogLog.mergeAll([zeros]).registers, denseCopy(zeros).registers);
+    assert.equal(HyperLogLog.mergeAll([]).estimate(), 0);
+  });
+
+  it('still rejects an out-of-range register, in a sparse or a dense sketch, with the same error, merged or deserialized', () => {
+    const valid = sketchOf(new PeerHasher(Buffer.alloc(32, 5)), 0, 2_000).serialize();
+    assert.equal(valid[0], 2);
+    const sparse = (entries: [number, number][]) => Buffer.from([2, 14, ...entries.flatMap(([index, value]) => [index >> 8, index & 255, value])]);
+    const dense = (at: number, value: number) => {
+      const bytes = Buffer.alloc(2 + HLL_REGISTERS, 1);
+      bytes[0] = 1;
+      bytes[1] = 14;
+      bytes[2 + at] = value;
+      return bytes;
+    };
+    const cases: [Buffer, string][] = [
+      [sparse([[0, 52]]), 'a register above 51'],
+      [sparse([[5, 3], [HLL_REGISTERS - 1, 255]]), 'a register above 51'],
+      [dense(0, 52), 'a register above 51'],
+      [dense(HLL_REGISTERS - 1, 200), 'a register above 51'],
+      // Structure is checked before the register range, wherever the bad register is.
+      [sparse([[1, 52], [1, 3]]), 'sparse indices out of order or range'],
+      [sparse([[4, 99], [HLL_REGISTERS, 3]]), 'sparse indices out of order or range'],
+      [sparse([[7, 1], [6, 1]]), 'sparse indices out of order or range'],
+      [Buffer.concat([sparse([[0, 60]]), Buffer.from([0])]), 'a sparse sketch of 6 bytes'],
+      [dense(3, 52).subarray(0, 100), 'a dense sketch of 100 bytes'],
+      [Buffer.from([3, 14, 0, 0, 1]), 'unknown format 3'],
+      [Buffer.from([2, 13]), 'precision 13, expected 14'],
+      [Buffer.from([2]), '1 bytes'],
+    ];
+    for (const [bytes, why] of cases) {
+      rejects(() => HyperLogLog.deserialize(bytes), why);
+      rejects(() => HyperLogLog.mergeAll([bytes]), why);
+      rejects(() => HyperLogLog.mergeAll([valid, bytes, valid]), why);
+    }
+    // The largest rank (51) is a register like any other.
+    assert.equal(HyperLogLog.deserialize(sparse([[0, 51]])).registers[0], 51);
+    assert.equal(HyperLogLog.mergeAll([dense(9, 51), valid]).registers[9], 51);
   });
 
   it('hashes an address the same in its IPv4 and IPv4-mapped IPv6 forms, and differently under another key', () => {
