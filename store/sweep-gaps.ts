@@ -60,25 +60,38 @@ export interface GapReport {
   coverage: SweepCoverage | null;
 }
 
-function splitCause(text: string): { cause: string; detail?: string } {
+export type Miss = Readonly<{ cause: string; detail?: string }>;
+
+const KNOWN_CAUSES: ReadonlySet<string> = new Set(Object.values(GAP_CAUSES));
+/** A log repeats a few failure texts many times: each is split once (a bounded memo, shared values are frozen). */
+const splitCauses = new Map<string, Miss>();
+const SPLIT_CAUSES_KEPT = 1024;
+
+/** `<cause>: <detail>` of a failed sweep, split (store/sweep-gaps-window.ts reads failures the same way). */
+export function splitCause(text: string): Miss {
+  let split = splitCauses.get(text);
+  if (split) return split;
   const match = /^([a-z_]+)(?::\s*(.*))?$/s.exec(text);
-  const known = Object.values(GAP_CAUSES) as string[];
-  if (match && known.includes(match[1]!)) return match[2] ? { cause: match[1]!, detail: match[2] } : { cause: match[1]! };
-  return { cause: GAP_CAUSES.notMeasured, detail: text };
+  split = Object.freeze(
+    match && KNOWN_CAUSES.has(match[1]!) ? (match[2] ? { cause: match[1]!, detail: match[2] } : { cause: match[1]! }) : { cause: GAP_CAUSES.notMeasured, detail: text },
+  );
+  if (splitCauses.size >= SPLIT_CAUSES_KEPT) splitCauses.clear();
+  splitCauses.set(text, split);
+  return split;
 }
 
 /** Why this attempt has no sample for the torrent, or undefined when it has one. */
-function missOf(attempt: SweepAttempt): { cause: string; detail?: string } | undefined {
+function missOf(attempt: SweepAttempt): Miss | undefined {
   if (attempt.outcome === 'failed') return splitCause(attempt.cause ?? GAP_CAUSES.sweepFailed);
   if (attempt.miss !== undefined) return { cause: GAP_CAUSES.notMeasured, detail: attempt.miss };
   return undefined;
 }
 
-function overdueAfter(attempt: SweepAttempt): number {
+export function overdueAfter(attempt: SweepAttempt): number {
   return attempt.startedAtMs + OVERDUE_FACTOR * Math.max(attempt.intervalMs, attempt.finishedAtMs - attempt.startedAtMs);
 }
 
-function pushMerged(gaps: Gap[], gap: Gap): void {
+export function pushMerged(gaps: Gap[], gap: Gap): void {
   if (gap.toMs <= gap.fromMs) return;
   const last = gaps.at(-1);
   if (last && last.cause === gap.cause && gap.fromMs <= last.toMs) {
@@ -88,18 +101,18 @@ function pushMerged(gaps: Gap[], gap: Gap): void {
   gaps.push(gap);
 }
 
-interface Span {
+export interface Span {
   fromMs: number;
   toMs: number;
 }
 
 /** The spans of time a forward step skipped: from where the stamps were to where they landed. */
-function skippedSpans(steps: readonly ClockStepRecord[]): Span[] {
+export function skippedSpans(steps: readonly ClockStepRecord[]): Span[] {
   return steps.filter((step) => step.skippedMs > 0).map((step) => ({ fromMs: step.atMs - step.skippedMs, toMs: step.atMs }));
 }
 
 /** How much of [fromMs, toMs] the spans cover. */
-function overlapMs(spans: readonly Span[], fromMs: number, toMs: number): number {
+export function overlapMs(spans: readonly Span[], fromMs: number, toMs: number): number {
   return spans.reduce((total, span) => total + Math.max(0, Math.min(span.toMs, toMs) - Math.max(span.fromMs, fromMs)), 0);
 }
 
@@ -129,11 +142,23 @@ function clockStepGaps(gaps: readonly Gap[], steps: readonly ClockStepRecord[]):
 }
 
 export function sweepGaps(attempts: readonly SweepAttempt[], query: GapQuery): GapReport {
-  const windowFromMs = Math.max(query.fromMs, query.watchedFromMs ?? -Infinity);
-  const windowToMs = Math.min(query.toMs, query.nowMs, query.watchedUntilMs ?? Infinity);
   const relevant = attempts.filter(
     (attempt) => (query.coversShard?.(attempt.shard) ?? true) && attempt.startedAtMs >= (query.watchedFromMs ?? -Infinity),
   );
+  return gapsOfRelevant(relevant, query);
+}
+
+/** The part of the range in which the torrent was watched and which is not in the future. */
+export function windowOf(query: GapQuery): { windowFromMs: number; windowToMs: number } {
+  return {
+    windowFromMs: Math.max(query.fromMs, query.watchedFromMs ?? -Infinity),
+    windowToMs: Math.min(query.toMs, query.nowMs, query.watchedUntilMs ?? Infinity),
+  };
+}
+
+/** sweepGaps over the attempts that concern the torrent (its shards, since it was watched), oldest first. */
+function gapsOfRelevant(relevant: readonly SweepAttempt[], query: GapQuery): GapReport {
+  const { windowFromMs, windowToMs } = windowOf(query);
   if (relevant.length === 0 || windowToMs <= windowFromMs) return { gaps: [], coverage: null };
 
   const skipped = skippedSpans(query.clockSteps ?? []);
@@ -156,10 +181,7 @@ export function sweepGaps(attempts: readonly SweepAttempt[], query: GapQuery): G
     pushMerged(raw, { fromMs: previous.finishedAtMs, toMs: windowToMs, cause: GAP_CAUSES.collectorDown });
   }
 
-  const gaps = clockStepGaps(raw, query.clockSteps ?? [])
-    .map((gap) => ({ ...gap, fromMs: Math.max(gap.fromMs, windowFromMs), toMs: Math.min(gap.toMs, windowToMs) }))
-    .filter((gap) => gap.toMs > gap.fromMs);
-
+  const gaps = clipped(raw, query, windowFromMs, windowToMs);
   const inWindow = relevant.filter((attempt) => attempt.finishedAtMs >= windowFromMs && attempt.finishedAtMs <= windowToMs);
   const done = inWindow.filter((attempt) => missOf(attempt) === undefined).length;
   const intervalMs = relevant.at(-1)!.intervalMs;
@@ -168,4 +190,11 @@ export function sweepGaps(attempts: readonly SweepAttempt[], query: GapQuery): G
     gaps,
     coverage: { intervalMs, planned, done, missed: Math.max(0, planned - done), failedAttempts: inWindow.length - done },
   };
+}
+
+/** The gaps with clock steps marked, cut to the window. */
+export function clipped(raw: readonly Gap[], query: GapQuery, windowFromMs: number, windowToMs: number): Gap[] {
+  return clockStepGaps(raw, query.clockSteps ?? [])
+    .map((gap) => ({ ...gap, fromMs: Math.max(gap.fromMs, windowFromMs), toMs: Math.min(gap.toMs, windowToMs) }))
+    .filter((gap) => gap.toMs > gap.fromMs);
 }

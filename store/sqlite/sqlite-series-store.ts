@@ -7,6 +7,7 @@ import { SwarmscopeError } from '../../core/errors.ts';
 import { parseInfohash } from '../../core/infohash.ts';
 import { normalizeBatch, pointLimit, storedValue, timeSpan, validateQuery } from '../series-validation.ts';
 import { SWARM_METRICS, type Aggregation, type SeriesPoint, type SeriesStore, type SwarmMetric, type SwarmSample, type SwarmValues } from '../types.ts';
+import { dataVersionOf, type DataVersioned } from './data-version.ts';
 import { asStoreUnavailable } from './sqlite-errors.ts';
 import { createRollupReader } from './rollup-range.ts';
 
@@ -29,7 +30,28 @@ export interface SqliteSeriesStoreOptions {
   onWritten?: (earliestAtMs: number) => void;
 }
 
-export function createSqliteSeriesStore(db: Database.Database, closeDatabase: () => void, options: SqliteSeriesStoreOptions = {}): SeriesStore {
+/** Doubles kept by the bucket cache over all its entries (two per bucket, one per sample time): 16 MiB. */
+const BUCKET_CACHE_MAX_DOUBLES = 2_000_000;
+/** Entries (one per torrent, metric, aggregation and step asked for). */
+const BUCKET_CACHE_MAX_ENTRIES = 4096;
+
+/** Partial buckets kept per run (each a few rows at an end of a range). */
+const EDGES_KEPT_PER_RUN = 256;
+
+/** The whole buckets of one (torrent, metric, aggregation, step) over [fromMs, toMs), as of `version`. */
+interface BucketRun {
+  version: string;
+  fromMs: number;
+  toMs: number;
+  bucketMs: Float64Array;
+  values: Float64Array;
+  /** Times of the measured samples in [fromMs - step, toMs + step): which rows a partial bucket at either end holds. */
+  sampleAtMs: Float64Array;
+  /** Partial buckets by the samples they hold (`first:end` positions in sampleAtMs): the same rows, the same point. */
+  edges: Map<string, PointRow>;
+}
+
+export function createSqliteSeriesStore(db: Database.Database, closeDatabase: () => void, options: SqliteSeriesStoreOptions = {}): SeriesStore & DataVersioned {
   assertSwarmColumns(db);
 
   // A later write for the same (infohash, at_ms) fills in or corrects measured values, but a NULL
@@ -61,7 +83,28 @@ export function createSqliteSeriesStore(db: Database.Database, closeDatabase: ()
     WHERE l.infohash IN (SELECT value FROM json_each(?))
   `);
   const rangeStatements = new Map<string, Database.Statement>();
+  const dataVersion = dataVersionOf(db);
   const oldestRaw = db.prepare('SELECT min(at_ms) AS oldest FROM swarm WHERE infohash = ?');
+  const sampleTimeStatements = new Map<SwarmMetric, Database.Statement>();
+  function sampleTimes(metric: SwarmMetric, infohash: string, fromMs: number, toMs: number): Float64Array {
+    let statement = sampleTimeStatements.get(metric);
+    if (!statement) {
+      statement = db.prepare(`SELECT at_ms FROM swarm WHERE infohash = ? AND at_ms >= ? AND at_ms < ? AND ${metric} IS NOT NULL ORDER BY at_ms`).pluck();
+      sampleTimeStatements.set(metric, statement);
+    }
+    return Float64Array.from(statement.all(infohash, fromMs, toMs) as number[]);
+  }
+  /** Each torrent's oldest raw sample, as of `version` (asked on every series read). */
+  let oldestRawKnown: { version: string; oldest: Map<string, number | null> } | undefined;
+  function oldestRawMsOf(infohash: string, version: string): number | null {
+    if (oldestRawKnown?.version !== version || oldestRawKnown.oldest.size >= 65_536) oldestRawKnown = { version, oldest: new Map() };
+    let oldest = oldestRawKnown.oldest.get(infohash);
+    if (oldest === undefined) {
+      oldest = (oldestRaw.get(infohash) as { oldest: number | null }).oldest;
+      oldestRawKnown.oldest.set(infohash, oldest);
+    }
+    return oldest;
+  }
   const readRollups = createRollupReader(db);
 
   function rangeStatement(metric: SwarmMetric, agg: Aggregation, raw: boolean): Database.Statement {
@@ -74,9 +117,106 @@ export function createSqliteSeriesStore(db: Database.Database, closeDatabase: ()
     return statement;
   }
 
+  /**
+   * Bucketed reads (issue 12): a dashboard asks for the same 30 days again and again, each time with
+   * a window a little later ("from=-30d&to=now"). A bucket that lies wholly inside the asked range
+   * is the aggregate of the same rows, read in the same order, whatever the rest of the range is, so
+   * the whole buckets are kept per (torrent, metric, aggregation, step) and reused while the
+   * database is unchanged (data-version.ts); only the partial buckets at the two ends of a range
+   * are read each time. Any write, by this connection or another, makes the next read start over.
+   */
+  const bucketRuns = new Map<string, BucketRun>();
+  let bucketRunDoubles = 0;
+  const doublesOf = (run: BucketRun): number => run.bucketMs.length + run.values.length + run.sampleAtMs.length;
+
+  function forgetRun(key: string): void {
+    const run = bucketRuns.get(key);
+    if (!run) return;
+    bucketRunDoubles -= doublesOf(run);
+    bucketRuns.delete(key);
+  }
+
+  function rememberRun(key: string, run: BucketRun): void {
+    forgetRun(key);
+    const doubles = doublesOf(run);
+    if (doubles > BUCKET_CACHE_MAX_DOUBLES / 4) return;
+    // Map order is insertion order: the first entries are the least recently used.
+    for (const oldest of bucketRuns.keys()) {
+      if (bucketRunDoubles + doubles <= BUCKET_CACHE_MAX_DOUBLES && bucketRuns.size < BUCKET_CACHE_MAX_ENTRIES) break;
+      forgetRun(oldest);
+    }
+    bucketRuns.set(key, run);
+    bucketRunDoubles += doubles;
+  }
+
+  /**
+   * The points of [fromMs, toMs], exactly as one `bucketedRangeSql` read of that range returns them.
+   * `version`: the data version read before anything else of this query.
+   */
+  function bucketPoints(metric: SwarmMetric, agg: Aggregation, infohash: string, fromMs: number, toMs: number, stepMs: number, limit: number, version: string): SeriesPoint[] {
+    const statement = rangeStatement(metric, agg, false);
+    const read = (readFromMs: number, readToMs: number, readLimit: number): PointRow[] => statement.all(stepMs, infohash, readFromMs, readToMs, readLimit) as PointRow[];
+    // Whole buckets: [firstWholeMs, endWholeMs). Samples are stamped in whole ms, so a bucket is
+    // whole when its first and last ms are both inside the range.
+    const firstWholeMs = Math.ceil(fromMs / stepMs) * stepMs;
+    const endWholeMs = Math.floor((Math.floor(toMs) + 1) / stepMs) * stepMs;
+    if (endWholeMs - firstWholeMs < stepMs) return read(fromMs, toMs, limit).map(pointOf);
+    const key = `${infohash}/${metric}/${agg}/${stepMs}`;
+    let run = bucketRuns.get(key);
+    if (run && (run.version !== version || firstWholeMs < run.fromMs || endWholeMs > run.toMs)) run = undefined;
+    if (run) {
+      // Most recently used goes last.
+      bucketRuns.delete(key);
+      bucketRuns.set(key, run);
+    } else {
+      const rows = read(firstWholeMs, endWholeMs - 1, -1);
+      if (!rows.every((row) => typeof row.value === 'number')) return read(fromMs, toMs, limit).map(pointOf);
+      run = {
+        version,
+        fromMs: firstWholeMs,
+        toMs: endWholeMs,
+        bucketMs: Float64Array.from(rows, (row) => row.bucket_ms),
+        values: Float64Array.from(rows, (row) => row.value),
+        sampleAtMs: sampleTimes(metric, infohash, firstWholeMs - stepMs, endWholeMs + stepMs),
+        edges: new Map(),
+      };
+      rememberRun(key, run);
+    }
+    const cached = run;
+    /** The partial bucket of [edgeFromMs, edgeToMs] (inside one bucket), read once per set of samples it holds. */
+    const edge = (edgeFromMs: number, edgeToMs: number, points: SeriesPoint[]): void => {
+      const first = lowerBound(cached.sampleAtMs, edgeFromMs);
+      const end = upperBound(cached.sampleAtMs, edgeToMs);
+      if (first === end) return; // no measured sample: no bucket
+      const edgeKey = `${first}:${end}`;
+      let row = cached.edges.get(edgeKey);
+      if (!row) {
+        const rows = read(edgeFromMs, edgeToMs, -1);
+        if (rows.length !== 1 || typeof rows[0]!.value !== 'number') {
+          for (const other of rows) points.push(pointOf(other));
+          return;
+        }
+        row = rows[0]!;
+        if (cached.edges.size >= EDGES_KEPT_PER_RUN) cached.edges.clear();
+        cached.edges.set(edgeKey, row);
+      }
+      points.push(pointOf(row));
+    };
+    // The partial bucket before the whole ones, the whole ones, the partial one after; LIMIT as the one read had it.
+    const wanted = limit < 0 ? Infinity : limit;
+    const points: SeriesPoint[] = [];
+    if (fromMs < firstWholeMs && wanted > 0) edge(fromMs, firstWholeMs - 1, points);
+    for (let index = lowerBound(run.bucketMs, firstWholeMs); index < run.bucketMs.length && run.bucketMs[index]! < endWholeMs && points.length < wanted; index++) {
+      points.push([run.bucketMs[index]!, run.values[index]!]);
+    }
+    if (points.length < wanted && endWholeMs <= toMs) edge(endWholeMs, toMs, points);
+    return points.length > wanted ? points.slice(0, wanted) : points;
+  }
+
   let closed = false;
   return {
     kind: 'sqlite',
+    dataVersion,
 
     async writeSamples(samples) {
       const normalized = normalizeBatch(samples);
@@ -100,16 +240,21 @@ export function createSqliteSeriesStore(db: Database.Database, closeDatabase: ()
     async querySeries(query) {
       const { infohash, metric, agg, fromMs, toMs, stepMs } = validateQuery(query);
       const limit = pointLimit(query) ?? -1;
+      // The version before any data: a write in between leaves newer data under an older version, which is never reused.
+      const version = dataVersion();
       // History older than the torrent's oldest raw sample (deleted past rawRetentionMs) comes from
       // the rollups; the step bucket holding the oldest raw sample and later come from raw samples.
-      const oldestRawMs = (oldestRaw.get(infohash) as { oldest: number | null }).oldest;
+      const oldestRawMs = oldestRawMsOf(infohash, version);
       const boundaryMs = oldestRawMs === null ? fromMs : stepMs > 0 ? Math.floor(oldestRawMs / stepMs) * stepMs : oldestRawMs;
       const older = boundaryMs > fromMs && toMs >= fromMs ? readRollups({ infohash, metric, agg, fromMs, toMs: Math.min(toMs, boundaryMs - 1), stepMs }) : [];
       const rawFromMs = Math.max(fromMs, boundaryMs);
-      const statement = rangeStatement(metric, agg, stepMs === 0);
-      const parameters = stepMs === 0 ? [infohash, rawFromMs, toMs, limit] : [stepMs, infohash, rawFromMs, toMs, limit];
-      const rows = rawFromMs <= toMs ? (statement.all(...parameters) as PointRow[]) : [];
-      const points = [...older, ...rows.map((row): SeriesPoint => [row.bucket_ms, row.value])];
+      const rows =
+        rawFromMs > toMs
+          ? []
+          : stepMs === 0
+            ? (rangeStatement(metric, agg, true).all(infohash, rawFromMs, toMs, limit) as PointRow[]).map(pointOf)
+            : bucketPoints(metric, agg, infohash, rawFromMs, toMs, stepMs, limit, version);
+      const points = older.length === 0 ? rows : [...older, ...rows];
       return limit >= 0 ? points.slice(0, limit) : points;
     },
 
@@ -119,6 +264,34 @@ export function createSqliteSeriesStore(db: Database.Database, closeDatabase: ()
       closeDatabase();
     },
   };
+}
+
+function pointOf(row: PointRow): SeriesPoint {
+  return [row.bucket_ms, row.value];
+}
+
+/** The first index whose value is >= `value` (values sorted ascending). */
+function lowerBound(values: Float64Array, value: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (values[middle]! < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The first index whose value is > `value` (values sorted ascending). */
+function upperBound(values: Float64Array, value: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (values[middle]! <= value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 function prefixed(alias: string, columns: readonly string[]): string {

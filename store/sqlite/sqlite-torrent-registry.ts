@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3';
 import { parseInfohash } from '../../core/infohash.ts';
 import { saveInfoDictionary } from '../torrent-info.ts';
+import { dataVersionOf, type DataVersioned } from './data-version.ts';
 import type { NewWatchedTorrent, TorrentRegistry, WatchedTorrent } from '../types.ts';
 
 interface TorrentRow {
@@ -25,7 +26,7 @@ interface TorrentRow {
 
 type FileEntry = { path: string; length: number };
 
-export function createSqliteTorrentRegistry(db: Database.Database, now: () => number = Date.now): TorrentRegistry {
+export function createSqliteTorrentRegistry(db: Database.Database, now: () => number = Date.now): TorrentRegistry & DataVersioned {
   const selectOne = db.prepare('SELECT * FROM torrents WHERE infohash = ?');
   const insert = db.prepare(`
     INSERT INTO torrents (infohash, label, source, name, size, trackers, web_seeds, files, piece_length_bytes, tags, added_at_ms, removed_at_ms)
@@ -112,6 +113,9 @@ export function createSqliteTorrentRegistry(db: Database.Database, now: () => nu
   });
 
   return {
+    // Changes with every write to the database (store/sqlite/data-version.ts): the API's caches key on it.
+    dataVersion: dataVersionOf(db),
+
     add(entry) {
       // IMMEDIATE: the transaction reads before it writes; a deferred one would fail at once with
       // SQLITE_BUSY (no busy_timeout wait) if the collector committed in between (the fault matrix found it).

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { dataVersionOf, type DataVersion } from '../sqlite/data-version.ts';
 
 /** Where a sweep attempt failed as a whole, or why one torrent was not measured. */
 export const GAP_CAUSES = {
@@ -69,7 +70,6 @@ interface SweepRow {
   measured: number;
   outcome: 'done' | 'failed';
   cause: string | null;
-  miss?: string | null;
 }
 
 function attemptOf(row: SweepRow): SweepAttempt {
@@ -85,8 +85,108 @@ function attemptOf(row: SweepRow): SweepAttempt {
     outcome: row.outcome,
     cause: row.cause,
   };
-  if (row.miss) attempt.miss = row.miss;
   return attempt;
+}
+
+interface ClockStepRow {
+  at_ms: number;
+  step_ms: number;
+  skipped_ms: number;
+  smeared: number;
+}
+
+function clockStepOf(row: ClockStepRow): ClockStepRecord {
+  return { atMs: row.at_ms, stepMs: row.step_ms, skippedMs: row.skipped_ms, smeared: row.smeared === 1 };
+}
+
+/** The whole sweep log of one connection, as of `version`. */
+interface LogSnapshot {
+  version: DataVersion;
+  /** What identifies the rows: the log is appended to and pruned from its old end, never edited in place. */
+  fingerprint: string;
+  /** Every attempt, (finished_at_ms, id) order. */
+  attempts: readonly SweepAttempt[];
+  finishedAtMs: Float64Array;
+  /** Every clock step, (at_ms, id) order. */
+  clockSteps: readonly ClockStepRecord[];
+  clockStepAtMs: Float64Array;
+  /** What readers derive from the whole log (store/sweep-gaps.ts), dropped with it. */
+  derived: Map<string, unknown>;
+}
+
+/** Attempts `all[start..end)` of the whole log (SweepLog.window). */
+export interface SweepLogWindow {
+  /** Every attempt in the log, (finished_at_ms, id) order; shared and frozen. */
+  all: readonly SweepAttempt[];
+  start: number;
+  end: number;
+  /** The clock steps in the same [fromMs, toMs], as `clockSteps(fromMs, toMs)` gives them (from the same read of the log). */
+  clockSteps: ClockStepRecord[];
+  /**
+   * Kept for as long as the log is unchanged: a reader may keep there what it derives from `all`
+   * (store/sweep-gaps.ts keeps which attempts concern a torrent). Keys name their reader.
+   */
+  derived: Map<string, unknown>;
+}
+
+interface LogStatements {
+  version: () => DataVersion;
+  sweepsFingerprint: Database.Statement;
+  clockStepsFingerprint: Database.Statement;
+  allSweeps: Database.Statement;
+  allClockSteps: Database.Statement;
+  missesOf: Database.Statement;
+  snapshot?: LogSnapshot;
+}
+
+/** Per connection, not per SweepLog: routes make a SweepLog per request. */
+const connections = new WeakMap<Database.Database, LogStatements>();
+
+function statementsOf(db: Database.Database): LogStatements {
+  let statements = connections.get(db);
+  if (!statements) {
+    statements = {
+      version: dataVersionOf(db),
+      // An insert moves max(id) (and count), a prune moves count and min(id); each is an index lookup or walk.
+      sweepsFingerprint: db.prepare('SELECT count(*), min(id), max(id), max(finished_at_ms) FROM sweeps').raw(),
+      clockStepsFingerprint: db.prepare('SELECT count(*), min(id), max(id), max(at_ms) FROM clock_steps').raw(),
+      allSweeps: db.prepare('SELECT * FROM sweeps ORDER BY finished_at_ms, id'),
+      allClockSteps: db.prepare('SELECT at_ms, step_ms, skipped_ms, smeared FROM clock_steps ORDER BY at_ms, id'),
+      missesOf: db.prepare('SELECT sweep_id, cause FROM sweep_misses WHERE infohash = ?'),
+    };
+    connections.set(db, statements);
+  }
+  return statements;
+}
+
+function clockStepsIn(log: LogSnapshot, fromMs: number, toMs: number): ClockStepRecord[] {
+  const start = lowerBound(log.clockStepAtMs, fromMs);
+  const end = Math.max(start, upperBound(log.clockStepAtMs, toMs));
+  return log.clockSteps.slice(start, end).map((step) => ({ ...step }));
+}
+
+/** The first index whose value is >= `value` (values sorted ascending). */
+function lowerBound(values: Float64Array, value: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (values[middle]! < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The first index whose value is > `value` (values sorted ascending). */
+function upperBound(values: Float64Array, value: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (values[middle]! <= value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** Stable JSON (sorted keys) so the same settings hash the same whatever order they were built in. */
@@ -145,12 +245,65 @@ export class SweepLog {
    * when that sweep did not measure the torrent.
    */
   attempts(fromMs: number, toMs: number, infohash?: string): SweepAttempt[] {
-    const columns = infohash
-      ? 's.*, (SELECT cause FROM sweep_misses m WHERE m.sweep_id = s.id AND m.infohash = @infohash) AS miss'
-      : 's.*';
-    const before = this.db.prepare(`SELECT ${columns} FROM sweeps s WHERE finished_at_ms < @fromMs ORDER BY finished_at_ms DESC, id DESC LIMIT 1`).get({ fromMs, infohash }) as SweepRow | undefined;
-    const inRange = this.db.prepare(`SELECT ${columns} FROM sweeps s WHERE finished_at_ms BETWEEN @fromMs AND @toMs ORDER BY finished_at_ms, id`).all({ fromMs, toMs, infohash }) as SweepRow[];
-    return [...(before ? [before] : []), ...inRange].map(attemptOf);
+    const window = this.window(fromMs, toMs);
+    const inWindow = window.all.slice(window.start, window.end);
+    if (infohash === undefined) return inWindow;
+    const misses = this.missesOf(infohash);
+    if (misses.size === 0) return inWindow;
+    return inWindow.map((attempt) => {
+      const miss = misses.get(attempt.id);
+      return miss ? { ...attempt, miss } : attempt;
+    });
+  }
+
+  /**
+   * The same attempts as `attempts(fromMs, toMs)` (without `miss`), as positions [start, end) in the
+   * whole log, oldest first: no copy. The log is read once per change of the database and kept per
+   * connection (one read of a month of sweeps is ~3,000 rows; a series answer asks for it every
+   * time). The attempts are frozen: they are shared by every reader.
+   */
+  window(fromMs: number, toMs: number): SweepLogWindow {
+    const log = this.snapshot();
+    // The last attempt before fromMs, then those in [fromMs, toMs]: (finished_at_ms, id) order, as the SQL had it.
+    const firstInRange = lowerBound(log.finishedAtMs, fromMs);
+    const end = Math.max(firstInRange, upperBound(log.finishedAtMs, toMs));
+    return { all: log.attempts, start: Math.max(0, firstInRange - 1), end, clockSteps: clockStepsIn(log, fromMs, toMs), derived: log.derived };
+  }
+
+  /** Why each sweep did not measure `infohash` (sweep id → cause), read by primary key. */
+  missesOf(infohash: string): Map<number, string> {
+    const rows = statementsOf(this.db).missesOf.all(infohash) as { sweep_id: number; cause: string }[];
+    const misses = new Map<number, string>();
+    for (const row of rows) if (row.cause) misses.set(row.sweep_id, row.cause);
+    return misses;
+  }
+
+  /** The whole log as of now: re-read only when the database changed and the sweeps or clock steps with it. */
+  private snapshot(): LogSnapshot {
+    const statements = statementsOf(this.db);
+    // The version first: a sweep recorded while the log is read leaves a newer log under an older
+    // version, read again next time; never an older log under a newer version.
+    const version = statements.version();
+    const cached = statements.snapshot;
+    if (cached?.version === version) return cached;
+    const fingerprint = JSON.stringify([statements.sweepsFingerprint.get(), statements.clockStepsFingerprint.get()]);
+    if (cached?.fingerprint === fingerprint) {
+      cached.version = version;
+      return cached;
+    }
+    const attempts = (statements.allSweeps.all() as SweepRow[]).map((row) => Object.freeze(attemptOf(row)));
+    const steps = (statements.allClockSteps.all() as ClockStepRow[]).map(clockStepOf);
+    const snapshot: LogSnapshot = {
+      version,
+      fingerprint,
+      attempts,
+      finishedAtMs: Float64Array.from(attempts, (attempt) => attempt.finishedAtMs),
+      clockSteps: steps,
+      clockStepAtMs: Float64Array.from(steps, (step) => step.atMs),
+      derived: new Map(),
+    };
+    statements.snapshot = snapshot;
+    return snapshot;
   }
 
   /** The newest stamp any sweep was recorded with: a restarted collector stamps after it. */
@@ -165,8 +318,7 @@ export class SweepLog {
 
   /** Steps seen in [fromMs, toMs], oldest first. */
   clockSteps(fromMs: number, toMs: number): ClockStepRecord[] {
-    const rows = this.db.prepare('SELECT at_ms, step_ms, skipped_ms, smeared FROM clock_steps WHERE at_ms BETWEEN ? AND ? ORDER BY at_ms, id').all(fromMs, toMs) as { at_ms: number; step_ms: number; skipped_ms: number; smeared: number }[];
-    return rows.map((row) => ({ atMs: row.at_ms, stepMs: row.step_ms, skippedMs: row.skipped_ms, smeared: row.smeared === 1 }));
+    return clockStepsIn(this.snapshot(), fromMs, toMs);
   }
 
   /** Drops attempts that finished before `beforeMs` (their misses go with them), and older clock steps. */
