@@ -5,13 +5,14 @@
  * downsampled to 500 points, p50/p95 over repeated queries, from the raw table and after upkeep
  * has rolled it up. `--quick` uses a tenth of the ingest and a month of series. Asserts nothing.
  */
+import { benchInfohash, benchSampleAt, percentileOf } from './sweep-samples.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { openSqliteStore } from '../store/sqlite/open-sqlite-store.ts';
 import type { SwarmSample } from '../store/types.ts';
-import { reportResult } from './results.ts';
+import { formatCount, reportResult } from './results.ts';
 
 const QUICK = process.argv.includes('--quick');
 const INGEST_SAMPLES = QUICK ? 20_000 : 200_000;
@@ -21,13 +22,9 @@ const SERIES_DAYS = QUICK ? 30 : 365;
 const QUERIES = 40;
 const T0 = Date.UTC(2025, 0, 1);
 
-const infohash = (index: number) => index.toString(16).padStart(40, '0');
-const sampleAt = (index: number, atMs: number): SwarmSample => ({
-  infohash: infohash(index % 1000),
-  atMs,
-  values: { dht_peers: 100 + (index % 977), dht_peers_v4: 90, dht_peers_v6: 10, dht_nodes: 8, bep33_seeders: 40, bep33_peers: 60, unique_peers: 200, countries: 12, lookup_ms: 900 },
-});
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const infohash = benchInfohash;
+const sampleAt = benchSampleAt;
+const percentile = percentileOf;
 
 const dir = mkdtempSync(path.join(tmpdir(), 'swarmscope-bench-sqlite-'));
 
@@ -83,5 +80,8 @@ const rolled = await timedQueries();
 await seriesStore.close();
 
 console.log(`SQLite ingest, ${INGEST_SAMPLES} samples in batches of ${BATCH}: store ${Math.round(storeRate)} samples/s; bare better-sqlite3 insert of the same rows ${Math.round(bareRate)} rows/s (store at ${((100 * storeRate) / bareRate).toFixed(0)}% of that ceiling)`);
-reportResult({ ingestSamples: INGEST_SAMPLES, storeSamplesPerSec: Math.round(storeRate), bareRowsPerSec: Math.round(bareRate), seriesDays: SERIES_DAYS, seriesSamples, points: raw.points, rawP50Ms: raw.p50, rawP95Ms: raw.p95, rolledP50Ms: rolled.p50, rolledP95Ms: rolled.p95 });
+reportResult({ ingestSamples: INGEST_SAMPLES, storeSamplesPerSec: Math.round(storeRate), bareRowsPerSec: Math.round(bareRate), seriesDays: SERIES_DAYS, seriesSamples, points: raw.points, rawP50Ms: raw.p50, rawP95Ms: raw.p95, rolledP50Ms: rolled.p50, rolledP95Ms: rolled.p95 }, [
+  { figure: `SQLite ingest, ${formatCount(INGEST_SAMPLES)} samples in sweep-shaped batches of ${BATCH}`, value: `${formatCount(storeRate)} samples/s`, baseline: `bare better-sqlite3, same table: ${formatCount(bareRate)} rows/s`, target: '≥ 100,000 samples/s' },
+  { figure: `SQLite: ${SERIES_DAYS}-day 5-minute series → ${raw.points} points`, value: `p50 ${raw.p50.toFixed(1)} ms, p95 ${raw.p95.toFixed(1)} ms`, baseline: `after upkeep rollups: p95 ${rolled.p95.toFixed(1)} ms`, target: 'p95 ≤ 50 ms' },
+]);
 console.log(`${SERIES_DAYS}-day series at 5 min (${seriesSamples} samples) → ${raw.points} points: raw p50 ${raw.p50.toFixed(1)} ms, p95 ${raw.p95.toFixed(1)} ms; after upkeep rollups p50 ${rolled.p50.toFixed(1)} ms, p95 ${rolled.p95.toFixed(1)} ms (${QUERIES} queries each)`);

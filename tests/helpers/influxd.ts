@@ -57,7 +57,31 @@ export async function freeTcpPort(): Promise<number> {
   return port;
 }
 
-function configText(dir: string, httpPort: number, rpcPort: number): string {
+/**
+ * Optional [data] settings; left out, the config is exactly the tests' (influxd's own defaults).
+ * The disk-growth benchmark sets both short, so a shard's cache is snapshotted to TSM files and
+ * fully compacted seconds after the last write instead of after influxd's 10 min and 4 h.
+ */
+export interface InfluxdOptions {
+  /** `cache-snapshot-write-cold-duration`, a Go duration such as "2s" (influxd's default: 10m). */
+  cacheSnapshotWriteColdDuration?: string;
+  /** `compact-full-write-cold-duration`, a Go duration such as "2s" (influxd's default: 4h). */
+  compactFullWriteColdDuration?: string;
+}
+
+function goDuration(name: string, value: string): string {
+  if (!/^\d+(ns|us|µs|ms|s|m|h)$/.test(value)) throw new Error(`${name} must be a Go duration such as "2s", not ${JSON.stringify(value)}`);
+  return value;
+}
+
+function dataSettings(options: InfluxdOptions): string {
+  let lines = '';
+  if (options.cacheSnapshotWriteColdDuration !== undefined) lines += `  cache-snapshot-write-cold-duration = "${goDuration('cacheSnapshotWriteColdDuration', options.cacheSnapshotWriteColdDuration)}"\n`;
+  if (options.compactFullWriteColdDuration !== undefined) lines += `  compact-full-write-cold-duration = "${goDuration('compactFullWriteColdDuration', options.compactFullWriteColdDuration)}"\n`;
+  return lines;
+}
+
+function configText(dir: string, httpPort: number, rpcPort: number, options: InfluxdOptions = {}): string {
   return `reporting-disabled = true
 bind-address = "${HOST}:${rpcPort}"
 [meta]
@@ -67,7 +91,7 @@ bind-address = "${HOST}:${rpcPort}"
   dir = "${join(dir, 'data')}"
   wal-dir = "${join(dir, 'wal')}"
   query-log-enabled = false
-[coordinator]
+${dataSettings(options)}[coordinator]
   log-queries-after = "0s"
 [monitor]
   store-enabled = false
@@ -85,7 +109,7 @@ bind-address = "${HOST}:${rpcPort}"
 `;
 }
 
-export async function startInfluxd(): Promise<Influxd> {
+export async function startInfluxd(options: InfluxdOptions = {}): Promise<Influxd> {
   const binary = influxdPath();
   if (!binary) {
     throw new Error("influxd is not installed: apt-get install influxdb (Debian's package; .ci/run does it), or set SWARMSCOPE_SKIP_INFLUX=1 to skip these tests locally");
@@ -93,7 +117,7 @@ export async function startInfluxd(): Promise<Influxd> {
   const dir = mkdtempSync(join(tmpdir(), 'swarmscope-influxd-'));
   const port = await freeTcpPort();
   const configPath = join(dir, 'influxdb.conf');
-  writeFileSync(configPath, configText(dir, port, await freeTcpPort()));
+  writeFileSync(configPath, configText(dir, port, await freeTcpPort(), options));
   const url = `http://${HOST}:${port}`;
   let child: ChildProcess | undefined;
   let output = '';
