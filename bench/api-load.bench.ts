@@ -354,7 +354,7 @@ console.log(
     `of the same server's /healthz: list ${percentOf(sweeping.list.reqPerS, sweeping.healthz.reqPerS)}, series ${percentOf(sweeping.series.reqPerS, sweeping.healthz.reqPerS)}`,
 );
 console.log(`targets while sweeping: list ${verdict(sweeping.list, TARGETS.listReqPerS)}; series ${verdict(sweeping.series, TARGETS.seriesReqPerS)}`);
-if (!startExitedByItself) console.log(`\`start\` was killed ${START_STOP_GRACE_MS / 1000} s after SIGTERM: its shutdown waits for the sweep of ${fmt(TORRENTS)} torrents under way`);
+if (!startExitedByItself) console.log(`\`start\` was killed ${START_STOP_GRACE_MS / 1000} s after SIGTERM: its lookups under way had not finished (the bench does not wait for a clean stop)`);
 console.log(`wall time ${fmt((Date.now() - benchStartedMs) / 1000)} s${cpuProfileDir ? `; CPU profiles in ${cpuProfileDir}` : ''}`);
 
 const flat = (prefix: string, figures: LoadFigures) => ({

@@ -14,7 +14,7 @@ import { parseDurationMs, parseTimeMs } from '../core/duration.ts';
 import { SwarmscopeError } from '../core/errors.ts';
 import { parseInfohash } from '../core/infohash.ts';
 import { methodsCommentLines, type MethodsRecord } from './methods-record.ts';
-import { gapToJson, withGapBreaks, type GapJson, type PointOrBreak } from './series-coverage.ts';
+import { gapToJson, isoTime, withGapBreaks, type GapJson, type PointOrBreak } from './series-coverage.ts';
 import type { Gap } from './sweep-gaps.ts';
 import { AGGREGATIONS, SWARM_METRICS, isSwarmMetric, type Aggregation, type RangeQuery, type SeriesPoint } from './types.ts';
 
@@ -134,7 +134,9 @@ export function seriesToJson(query: RangeQuery, points: readonly SeriesPoint[], 
     metric: query.metric,
     step: query.stepMs / 1000,
     agg: query.agg,
-    points: pointsOf(query, points, extras).map(([atMs, value]): [string, number | null] => [new Date(atMs).toISOString(), value]),
+    // isoTime: each bucket time formatted once per process; toISOString on the 361 points of a
+    // 30-day answer was the route's largest single cost (issue 12).
+    points: pointsOf(query, points, extras).map(([atMs, value]): [string, number | null] => [isoTime(atMs), value]),
   };
   if (extras) json.gaps = extras.gaps.map(gapToJson);
   if (extras?.methods) json.methods = extras.methods;

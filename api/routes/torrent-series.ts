@@ -10,33 +10,14 @@ import type { FastifyPluginAsync } from 'fastify';
 import { SwarmscopeError } from '../../core/errors.ts';
 import { parseInfohash } from '../../core/infohash.ts';
 import { methodsRecord } from '../../store/methods-record.ts';
-import { gapToJson, isoTime, seriesCoverage, withGapBreaks } from '../../store/series-coverage.ts';
-import { resolveSeriesRequest, seriesToCsv, type SeriesExtras, type SeriesJson } from '../../store/series-request.ts';
-import type { RangeQuery, SeriesPoint, SeriesStore, TorrentRegistry } from '../../store/types.ts';
+import { seriesCoverage } from '../../store/series-coverage.ts';
+import { resolveSeriesRequest, seriesToCsv, seriesToJson } from '../../store/series-request.ts';
+import type { SeriesStore, TorrentRegistry } from '../../store/types.ts';
 import { ErrorResponse, InfohashParams } from '../schemas/common.ts';
 import { SeriesQuery, SeriesResponse } from '../schemas/series.ts';
 
 /** The most points one answer carries, for explicit steps and raw queries alike. */
 export const MAX_SERIES_POINTS = 10_000;
-
-/**
- * `seriesToJson(query, points, extras)` (store/series-request.ts), the same object, with each
- * point's time formatted once per process rather than once per answer (isoTime): `toISOString` on
- * the 361 points of a 30-day answer was the largest single cost of the route (issue 12).
- * tests/api/torrent-series-cache.test.ts checks the two agree.
- */
-export function seriesJson(query: RangeQuery, points: readonly SeriesPoint[], extras: SeriesExtras): SeriesJson {
-  const json: SeriesJson = {
-    infohash: query.infohash,
-    metric: query.metric,
-    step: query.stepMs / 1000,
-    agg: query.agg,
-    points: withGapBreaks(points, extras.gaps, query.stepMs).map(([atMs, value]): [string, number | null] => [isoTime(atMs), value]),
-  };
-  json.gaps = extras.gaps.map(gapToJson);
-  if (extras.methods) json.methods = extras.methods;
-  return json;
-}
 
 export interface SeriesRoutesOptions {
   series: SeriesStore;
@@ -82,7 +63,7 @@ export const torrentSeriesRoutes: FastifyPluginAsync<SeriesRoutesOptions> = asyn
           .header('content-disposition', `inline; filename="${infohash}-${query.metric}.csv"`)
           .send(seriesToCsv(points, { ...extras, stepMs: query.stepMs }));
       }
-      return seriesJson(query, points, extras);
+      return seriesToJson(query, points, extras);
     },
   );
 };

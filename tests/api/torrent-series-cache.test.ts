@@ -12,12 +12,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app.ts';
-import { seriesJson } from '../../api/routes/torrent-series.ts';
 import { openSqliteStore, type SqliteStore } from '../../store/sqlite/open-sqlite-store.ts';
 import { SweepLog, type SweepRecord } from '../../store/state/sweep-log.ts';
-import { seriesToJson } from '../../store/series-request.ts';
-import type { Gap } from '../../store/sweep-gaps.ts';
-import type { RangeQuery, SeriesPoint } from '../../store/types.ts';
 import { A, NOW } from './test-app.ts';
 
 const MIN = 60_000;
@@ -135,26 +131,5 @@ describe('GET /api/v1/torrents/:infohash/series, through the caches', () => {
     const stepped = await answered('from=-1d&step=15m&methods=true');
     assert.ok(stepped.body.gaps.some((gap) => gap.cause === 'clock_step'));
     for (const query of QUERIES) await answered(query);
-  });
-});
-
-describe('seriesJson', () => {
-  it('is seriesToJson, on random points and gaps', () => {
-    let seed = 12345;
-    const next = () => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed / 2 ** 31;
-    };
-    for (let round = 0; round < 300; round++) {
-      const stepMs = [0, MIN, H, 2 * H][Math.floor(next() * 4)]!;
-      const base = NOW - Math.floor(next() * 1e9);
-      const points: SeriesPoint[] = Array.from({ length: Math.floor(next() * 50) }, (_, i) => [base + i * (stepMs || 1000) + (next() < 0.1 ? -5000 : 0), next() * 100]);
-      const gaps: Gap[] = Array.from({ length: Math.floor(next() * 4) }, () => {
-        const fromMs = base + Math.floor(next() * 50 * (stepMs || 1000));
-        return { fromMs, toMs: fromMs + Math.floor(next() * 10 * (stepMs || 1000)), cause: 'collector_down', ...(next() < 0.5 ? { detail: 'why' } : {}) };
-      });
-      const query: RangeQuery = { infohash: A, metric: 'dht_peers', agg: 'avg', fromMs: base, toMs: base + H, stepMs };
-      assert.equal(JSON.stringify(seriesJson(query, points, { gaps })), JSON.stringify(seriesToJson(query, points, { gaps })));
-    }
   });
 });
