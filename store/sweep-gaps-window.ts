@@ -6,6 +6,7 @@
  */
 import { GAP_CAUSES, type SweepAttempt, type SweepLogWindow } from './state/sweep-log.ts';
 import { clipped, overdueAfter, overlapMs, pushMerged, skippedSpans, splitCause, sweepGaps, windowOf, type Gap, type GapQuery, type GapReport, type Miss } from './sweep-gaps.ts';
+import { lowerBound, upperBound } from '../core/sorted-search.ts';
 
 /**
  * The attempts of a sweep log that one set of shards covers, and what follows from them alone,
@@ -187,26 +188,3 @@ function withMisses(attempts: readonly SweepAttempt[], misses: ReadonlyMap<numbe
   });
 }
 
-/** The first index whose value is >= `value` (values sorted ascending). */
-function lowerBound(values: ArrayLike<number>, value: number): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (values[middle]! < value) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-
-/** The first index whose value is > `value` (values sorted ascending). */
-function upperBound(values: ArrayLike<number>, value: number): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (values[middle]! <= value) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}

@@ -10,6 +10,7 @@ import { SWARM_METRICS, type Aggregation, type SeriesPoint, type SeriesStore, ty
 import { dataVersionOf, type DataVersioned } from './data-version.ts';
 import { asStoreUnavailable } from './sqlite-errors.ts';
 import { createRollupReader } from './rollup-range.ts';
+import { lowerBound, upperBound } from '../../core/sorted-search.ts';
 
 type SwarmRow = { infohash: string; at_ms: number } & Record<SwarmMetric, number | null>;
 type PointRow = { bucket_ms: number; value: number };
@@ -268,30 +269,6 @@ export function createSqliteSeriesStore(db: Database.Database, closeDatabase: ()
 
 function pointOf(row: PointRow): SeriesPoint {
   return [row.bucket_ms, row.value];
-}
-
-/** The first index whose value is >= `value` (values sorted ascending). */
-function lowerBound(values: Float64Array, value: number): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (values[middle]! < value) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-
-/** The first index whose value is > `value` (values sorted ascending). */
-function upperBound(values: Float64Array, value: number): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (values[middle]! <= value) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 function prefixed(alias: string, columns: readonly string[]): string {

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { dataVersionOf, type DataVersion } from '../sqlite/data-version.ts';
+import { lowerBound, upperBound } from '../../core/sorted-search.ts';
 
 /** Where a sweep attempt failed as a whole, or why one torrent was not measured. */
 export const GAP_CAUSES = {
@@ -163,30 +164,6 @@ function clockStepsIn(log: LogSnapshot, fromMs: number, toMs: number): ClockStep
   const start = lowerBound(log.clockStepAtMs, fromMs);
   const end = Math.max(start, upperBound(log.clockStepAtMs, toMs));
   return log.clockSteps.slice(start, end).map((step) => ({ ...step }));
-}
-
-/** The first index whose value is >= `value` (values sorted ascending). */
-function lowerBound(values: Float64Array, value: number): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (values[middle]! < value) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-
-/** The first index whose value is > `value` (values sorted ascending). */
-function upperBound(values: Float64Array, value: number): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (values[middle]! <= value) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 /** Stable JSON (sorted keys) so the same settings hash the same whatever order they were built in. */
