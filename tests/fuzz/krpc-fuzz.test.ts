@@ -11,20 +11,11 @@ import { DhtClient } from '../../collector/dht/dht-client.ts';
 import { encodeBencode, type EncodableValue } from '../../protocol/bencode.ts';
 import { encodeCompactNodes } from '../../protocol/compact.ts';
 import { parseKrpcMessage } from '../../protocol/krpc.ts';
+import { mulberry32 } from '../helpers/mulberry32.ts';
+
+const prng = mulberry32;
 
 const TOTAL_DATAGRAMS = 100_000;
-
-/** A small deterministic PRNG (mulberry32), so a failure can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function fuzzer(seed: number) {
   const random = prng(seed);

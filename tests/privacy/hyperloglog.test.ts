@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { PeerHasher } from '../../collector/sketches/peer-hasher.ts';
 import { SwarmscopeError } from '../../core/errors.ts';
 import { HLL_REGISTERS, HyperLogLog } from '../../core/hyperloglog.ts';
+import { mulberry32 } from '../helpers/mulberry32.ts';
 
 /** The i-th distinct IPv4 address (i < 2^32): 0.0.0.1, 0.0.0.2, … as text, what the collector hashes. */
 function ip(i: number): string {
@@ -25,18 +26,6 @@ function sketchOf(hasher: PeerHasher, from: number, to: number): HyperLogLog {
   const sketch = new HyperLogLog();
   for (let i = from; i < to; i++) sketch.addHash(hasher.hashIdentity(ipBytes(i)));
   return sketch;
-}
-
-/** A small deterministic PRNG (mulberry32), so a failing case can be replayed from its seed. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 /** A sketch of `items` pseudo-random 64-bit hashes drawn from `random`. */

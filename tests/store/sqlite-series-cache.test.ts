@@ -13,6 +13,9 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { openSqliteStore } from '../../store/sqlite/open-sqlite-store.ts';
 import { AGGREGATIONS, type Aggregation, type SeriesPoint, type SwarmMetric, type SwarmSample } from '../../store/types.ts';
+import { mulberry32 } from '../helpers/mulberry32.ts';
+
+const random = mulberry32;
 
 const MIN = 60_000;
 const H = 3_600_000;
@@ -21,18 +24,6 @@ const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
 const METRICS: SwarmMetric[] = ['dht_peers', 'lookup_ms', 'unique_peers'];
 const STEPS = [1000, 7 * MIN, 15 * MIN, H, 2 * H, 5400_000, 86_400_000];
-
-/** A small deterministic PRNG (mulberry32), so a failure names its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What querySeries read before the cache: one SQL read of the range, from the oldest raw sample's bucket on. */
 function referenceSeries(db: Database.Database, query: { infohash: string; metric: SwarmMetric; agg: Aggregation; fromMs: number; toMs: number; stepMs: number; limit: number }): SeriesPoint[] {
