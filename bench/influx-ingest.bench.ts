@@ -16,7 +16,7 @@
  * hourly/daily backfill; fs.statSync bytes once compacted, beside the `swarm` points alone as bare
  * line protocol. influxd is stopped at the end, also on error or Ctrl-C. Asserts nothing.
  */
-import { benchInfohash, benchSampleAt, percentileOf } from './sweep-samples.ts';
+import { benchInfohash, benchSampleAt, percentileOf, storeBenchWorkload } from './sweep-samples.ts';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,11 +34,7 @@ import { startInfluxd, type Influxd } from '../tests/helpers/influxd.ts';
 import { formatCount, reportResult } from './results.ts';
 
 const QUICK = process.argv.includes('--quick');
-const INGEST_SAMPLES = QUICK ? 20_000 : 200_000;
-const BATCH = 1000;
-const CADENCE_MS = 5 * 60_000;
-const SERIES_DAYS = QUICK ? 30 : 365;
-const QUERIES = 40;
+const { ingestSamples: INGEST_SAMPLES, batch: BATCH, cadenceMs: CADENCE_MS, seriesDays: SERIES_DAYS, queries: QUERIES } = storeBenchWorkload(QUICK);
 const TARGET_SAMPLES_PER_SEC = 50_000;
 const DAY_MS = 86_400_000;
 /** The retention `openStore` gives InfluxDB when none is configured. */

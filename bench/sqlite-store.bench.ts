@@ -5,7 +5,7 @@
  * downsampled to 500 points, p50/p95 over repeated queries, from the raw table and after upkeep
  * has rolled it up. `--quick` uses a tenth of the ingest and a month of series. Asserts nothing.
  */
-import { benchInfohash, benchSampleAt, percentileOf } from './sweep-samples.ts';
+import { benchInfohash, benchSampleAt, percentileOf, storeBenchWorkload } from './sweep-samples.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,11 +15,7 @@ import type { SwarmSample } from '../store/types.ts';
 import { formatCount, reportResult } from './results.ts';
 
 const QUICK = process.argv.includes('--quick');
-const INGEST_SAMPLES = QUICK ? 20_000 : 200_000;
-const BATCH = 1000;
-const CADENCE_MS = 5 * 60_000;
-const SERIES_DAYS = QUICK ? 30 : 365;
-const QUERIES = 40;
+const { ingestSamples: INGEST_SAMPLES, batch: BATCH, cadenceMs: CADENCE_MS, seriesDays: SERIES_DAYS, queries: QUERIES } = storeBenchWorkload(QUICK);
 const T0 = Date.UTC(2025, 0, 1);
 
 const infohash = benchInfohash;

@@ -15,3 +15,8 @@ export const benchSampleAt = (index: number, atMs: number): SwarmSample => ({
 
 /** Nearest-rank percentile of an ascending list. */
 export const percentileOf = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+/** The workload both store benchmarks run: ingest in sweep-shaped batches, then a long 5-minute series queried repeatedly. */
+export function storeBenchWorkload(quick: boolean) {
+  return { ingestSamples: quick ? 20_000 : 200_000, batch: 1000, cadenceMs: 5 * 60_000, seriesDays: quick ? 30 : 365, queries: 40 };
+}
