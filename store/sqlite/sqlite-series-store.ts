@@ -10,7 +10,7 @@ import { SWARM_METRICS, type Aggregation, type SeriesPoint, type SeriesStore, ty
 import { dataVersionOf, type DataVersioned } from './data-version.ts';
 import { asStoreUnavailable } from './sqlite-errors.ts';
 import { createRollupReader } from './rollup-range.ts';
-import { lowerBound, upperBound } from '../../core/sorted-search.ts';
+import { lowerBound } from '../../core/sorted-search.ts';
 
 type SwarmRow = { infohash: string; at_ms: number } & Record<SwarmMetric, number | null>;
 type PointRow = { bucket_ms: number; value: number };
@@ -36,9 +36,6 @@ const BUCKET_CACHE_MAX_DOUBLES = 2_000_000;
 /** Entries (one per torrent, metric, aggregation and step asked for). */
 const BUCKET_CACHE_MAX_ENTRIES = 4096;
 
-/** Partial buckets kept per run (each a few rows at an end of a range). */
-const EDGES_KEPT_PER_RUN = 256;
-
 /** The whole buckets of one (torrent, metric, aggregation, step) over [fromMs, toMs), as of `version`. */
 interface BucketRun {
   version: string;
@@ -46,10 +43,6 @@ interface BucketRun {
   toMs: number;
   bucketMs: Float64Array;
   values: Float64Array;
-  /** Times of the measured samples in [fromMs - step, toMs + step): which rows a partial bucket at either end holds. */
-  sampleAtMs: Float64Array;
-  /** Partial buckets by the samples they hold (`first:end` positions in sampleAtMs): the same rows, the same point. */
-  edges: Map<string, PointRow>;
 }
 
 export function createSqliteSeriesStore(db: Database.Database, closeDatabase: () => void, options: SqliteSeriesStoreOptions = {}): SeriesStore & DataVersioned {
@@ -86,15 +79,6 @@ export function createSqliteSeriesStore(db: Database.Database, closeDatabase: ()
   const rangeStatements = new Map<string, Database.Statement>();
   const dataVersion = dataVersionOf(db);
   const oldestRaw = db.prepare('SELECT min(at_ms) AS oldest FROM swarm WHERE infohash = ?');
-  const sampleTimeStatements = new Map<SwarmMetric, Database.Statement>();
-  function sampleTimes(metric: SwarmMetric, infohash: string, fromMs: number, toMs: number): Float64Array {
-    let statement = sampleTimeStatements.get(metric);
-    if (!statement) {
-      statement = db.prepare(`SELECT at_ms FROM swarm WHERE infohash = ? AND at_ms >= ? AND at_ms < ? AND ${metric} IS NOT NULL ORDER BY at_ms`).pluck();
-      sampleTimeStatements.set(metric, statement);
-    }
-    return Float64Array.from(statement.all(infohash, fromMs, toMs) as number[]);
-  }
   /** Each torrent's oldest raw sample, as of `version` (asked on every series read). */
   let oldestRawKnown: { version: string; oldest: Map<string, number | null> } | undefined;
   function oldestRawMsOf(infohash: string, version: string): number | null {
@@ -128,7 +112,7 @@ export function createSqliteSeriesStore(db: Database.Database, closeDatabase: ()
    */
   const bucketRuns = new Map<string, BucketRun>();
   let bucketRunDoubles = 0;
-  const doublesOf = (run: BucketRun): number => run.bucketMs.length + run.values.length + run.sampleAtMs.length;
+  const doublesOf = (run: BucketRun): number => run.bucketMs.length + run.values.length;
 
   function forgetRun(key: string): void {
     const run = bucketRuns.get(key);
@@ -178,30 +162,17 @@ export function createSqliteSeriesStore(db: Database.Database, closeDatabase: ()
         toMs: endWholeMs,
         bucketMs: Float64Array.from(rows, (row) => row.bucket_ms),
         values: Float64Array.from(rows, (row) => row.value),
-        sampleAtMs: sampleTimes(metric, infohash, firstWholeMs - stepMs, endWholeMs + stepMs),
-        edges: new Map(),
       };
       rememberRun(key, run);
     }
-    const cached = run;
-    /** The partial bucket of [edgeFromMs, edgeToMs] (inside one bucket), read once per set of samples it holds. */
+    /**
+     * The partial bucket of [edgeFromMs, edgeToMs] (inside one bucket), read every time: one
+     * aggregate over at most a bucket's samples. Caching it would need the times of every sample
+     * in the range (a year of 5-minute samples is 105,120), which made each first read after a
+     * write twice as slow as no cache at all (npm run bench -- sqlite).
+     */
     const edge = (edgeFromMs: number, edgeToMs: number, points: SeriesPoint[]): void => {
-      const first = lowerBound(cached.sampleAtMs, edgeFromMs);
-      const end = upperBound(cached.sampleAtMs, edgeToMs);
-      if (first === end) return; // no measured sample: no bucket
-      const edgeKey = `${first}:${end}`;
-      let row = cached.edges.get(edgeKey);
-      if (!row) {
-        const rows = read(edgeFromMs, edgeToMs, -1);
-        if (rows.length !== 1 || typeof rows[0]!.value !== 'number') {
-          for (const other of rows) points.push(pointOf(other));
-          return;
-        }
-        row = rows[0]!;
-        if (cached.edges.size >= EDGES_KEPT_PER_RUN) cached.edges.clear();
-        cached.edges.set(edgeKey, row);
-      }
-      points.push(pointOf(row));
+      for (const row of read(edgeFromMs, edgeToMs, -1)) points.push(pointOf(row));
     };
     // The partial bucket before the whole ones, the whole ones, the partial one after; LIMIT as the one read had it.
     const wanted = limit < 0 ? Infinity : limit;
