@@ -59,10 +59,16 @@ for (let from = 0; from < seriesSamples; from += BATCH) {
 }
 const rangeMs = SERIES_DAYS * 86_400_000;
 const query = { infohash: target, metric: 'dht_peers' as const, fromMs: T0, toMs: T0 + rangeMs, stepMs: Math.ceil(rangeMs / 500), agg: 'avg' as const };
-async function timedQueries(): Promise<{ p50: number; p95: number; points: number }> {
+/**
+ * `cold`: a one-sample write to another torrent before each query (not timed) moves the store's
+ * data version, so no bucket comes from the series cache: the cost of downsampling itself, as the
+ * first read after each sweep pays it. Otherwise repeated queries, as between two sweeps.
+ */
+async function timedQueries(cold: boolean): Promise<{ p50: number; p95: number; points: number }> {
   const timesMs: number[] = [];
   let points = 0;
   for (let round = 0; round < QUERIES; round++) {
+    if (cold) await seriesStore.series.writeSamples([{ ...sampleAt(round, T0 + round * CADENCE_MS), infohash: 'e'.repeat(40) }]);
     const at = performance.now();
     points = (await seriesStore.series.querySeries(query)).length;
     timesMs.push(performance.now() - at);
@@ -70,14 +76,15 @@ async function timedQueries(): Promise<{ p50: number; p95: number; points: numbe
   timesMs.sort((a, b) => a - b);
   return { p50: percentile(timesMs, 50), p95: percentile(timesMs, 95), points };
 }
-const raw = await timedQueries();
+const raw = await timedQueries(true);
+const cached = await timedQueries(false);
 await seriesStore.upkeep!.run();
-const rolled = await timedQueries();
+const rolled = await timedQueries(true);
 await seriesStore.close();
 
 console.log(`SQLite ingest, ${INGEST_SAMPLES} samples in batches of ${BATCH}: store ${Math.round(storeRate)} samples/s; bare better-sqlite3 insert of the same rows ${Math.round(bareRate)} rows/s (store at ${((100 * storeRate) / bareRate).toFixed(0)}% of that ceiling)`);
-reportResult({ ingestSamples: INGEST_SAMPLES, storeSamplesPerSec: Math.round(storeRate), bareRowsPerSec: Math.round(bareRate), seriesDays: SERIES_DAYS, seriesSamples, points: raw.points, rawP50Ms: raw.p50, rawP95Ms: raw.p95, rolledP50Ms: rolled.p50, rolledP95Ms: rolled.p95 }, [
+reportResult({ ingestSamples: INGEST_SAMPLES, storeSamplesPerSec: Math.round(storeRate), bareRowsPerSec: Math.round(bareRate), seriesDays: SERIES_DAYS, seriesSamples, points: raw.points, rawP50Ms: raw.p50, rawP95Ms: raw.p95, rolledP50Ms: rolled.p50, rolledP95Ms: rolled.p95, cachedP50Ms: cached.p50, cachedP95Ms: cached.p95 }, [
   { figure: `SQLite ingest, ${formatCount(INGEST_SAMPLES)} samples in sweep-shaped batches of ${BATCH}`, value: `${formatCount(storeRate)} samples/s`, baseline: `bare better-sqlite3, same table: ${formatCount(bareRate)} rows/s`, target: '≥ 100,000 samples/s' },
-  { figure: `SQLite: ${SERIES_DAYS}-day 5-minute series → ${raw.points} points`, value: `p50 ${raw.p50.toFixed(1)} ms, p95 ${raw.p95.toFixed(1)} ms`, baseline: `after upkeep rollups: p95 ${rolled.p95.toFixed(1)} ms`, target: 'p95 ≤ 50 ms' },
+  { figure: `SQLite: ${SERIES_DAYS}-day 5-minute series → ${raw.points} points`, value: `p50 ${raw.p50.toFixed(1)} ms, p95 ${raw.p95.toFixed(1)} ms`, baseline: `after upkeep rollups: p95 ${rolled.p95.toFixed(1)} ms; repeated (series cache): p95 ${cached.p95.toFixed(2)} ms`, target: 'p95 ≤ 50 ms' },
 ]);
-console.log(`${SERIES_DAYS}-day series at 5 min (${seriesSamples} samples) → ${raw.points} points: raw p50 ${raw.p50.toFixed(1)} ms, p95 ${raw.p95.toFixed(1)} ms; after upkeep rollups p50 ${rolled.p50.toFixed(1)} ms, p95 ${rolled.p95.toFixed(1)} ms (${QUERIES} queries each)`);
+console.log(`${SERIES_DAYS}-day series at 5 min (${seriesSamples} samples) → ${raw.points} points: raw p50 ${raw.p50.toFixed(1)} ms, p95 ${raw.p95.toFixed(1)} ms; after upkeep rollups p50 ${rolled.p50.toFixed(1)} ms, p95 ${rolled.p95.toFixed(1)} ms (each after a write, so none from the series cache); repeated without writes (from the cache) p50 ${cached.p50.toFixed(2)} ms, p95 ${cached.p95.toFixed(2)} ms (${QUERIES} queries each)`);
