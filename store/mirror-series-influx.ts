@@ -5,12 +5,12 @@
  * availability). The database setup is the swarm store's, run lazily here as well, so the first
  * mirror write works even when the checker starts before any sweep was written.
  */
-import type { IPoint } from 'influx';
 import { createInfluxClient } from './influx/influx-client.ts';
 import { MIRROR_MEASUREMENT, RAW_POLICY } from './influx/influx-schema.ts';
 import { setupInfluxDatabase, type InfluxRetention } from './influx/influx-setup.ts';
 import type { InfluxLocation } from './influx/influx-url.ts';
 import { rangeSelect, timeParameter } from './influx/influxql.ts';
+import type { InfluxPoint } from './influx/line-protocol.ts';
 import { checkMirrorId, normalizeMirrorSamples, type MirrorSeriesStore } from './mirror-series.ts';
 import type { SeriesPoint } from './types.ts';
 
@@ -31,7 +31,7 @@ export function createInfluxMirrorSeries(location: InfluxLocation, retention: In
       const normalized = normalizeMirrorSamples(samples);
       if (normalized.length === 0) return;
       await ready();
-      const points: IPoint[] = normalized.map((sample) => ({
+      const points: InfluxPoint[] = normalized.map((sample) => ({
         measurement: MIRROR_MEASUREMENT.name,
         tags: { mirror: sample.mirrorId },
         fields: sample.values as Record<string, number>,

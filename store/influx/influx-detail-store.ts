@@ -5,7 +5,6 @@
  * sketches in `swarm_sketch` (influx-sketch-tables.ts, store/sketch-days.ts). Answers what the
  * SQLite store answers for the same data: the shared contract suite checks it.
  */
-import type { IPoint } from 'influx';
 import { normalizeSketchBatch, normalizeTaggedBatch, validateSketchRange, validateTaggedQuery } from '../detail-validation.ts';
 import { SketchDays } from '../sketch-days.ts';
 import { TAGGED_MEASUREMENTS, type DetailStore, type SeriesPoint, type TaggedQuery } from '../types.ts';
@@ -14,6 +13,7 @@ import { isBeyondRetention } from './influx-errors.ts';
 import { createInfluxSketchTables } from './influx-sketch-tables.ts';
 import { RAW_POLICY } from './influx-schema.ts';
 import { durationLiteral, qualified, quoteIdent, timeParameter } from './influxql.ts';
+import type { InfluxPoint } from './line-protocol.ts';
 
 const POINTS_PER_WRITE = 5000;
 const FUNCTION_OF = { avg: 'mean', min: 'min', max: 'max', sum: 'sum', count: 'count', first: 'first', last: 'last' } as const;
@@ -47,7 +47,7 @@ export function createInfluxDetailStore(options: InfluxDetailOptions): DetailSto
       await ready();
       let earliestMs = Infinity;
       let latestMs = -Infinity;
-      const points: IPoint[] = normalized.map((sample) => {
+      const points: InfluxPoint[] = normalized.map((sample) => {
         earliestMs = Math.min(earliestMs, sample.atMs);
         latestMs = Math.max(latestMs, sample.atMs);
         const tags = { infohash: sample.infohash, [TAGGED_MEASUREMENTS[sample.measurement].tag]: sample.tag };

@@ -7,7 +7,6 @@
  * The store may be opened while InfluxDB is down (a collector then spools): the database setup is
  * retried before each operation until it succeeds once.
  */
-import type { IPoint } from 'influx';
 import { parseInfohash } from '../../core/infohash.ts';
 import { normalizeBatch, pointLimit, timeSpan, validateQuery } from '../series-validation.ts';
 import { SWARM_METRICS, type DetailStore, type SeriesPoint, type SeriesStore, type SwarmSample, type SwarmValues } from '../types.ts';
@@ -20,6 +19,7 @@ import { RAW_POLICY, SWARM_MEASUREMENT } from './influx-schema.ts';
 import { setupInfluxDatabase, type InfluxRetention } from './influx-setup.ts';
 import type { InfluxLocation } from './influx-url.ts';
 import { qualified, rangeSelect, timeParameter } from './influxql.ts';
+import type { InfluxPoint } from './line-protocol.ts';
 
 /** Points per HTTP write: well under InfluxDB's 25 MB body limit, few enough requests per sweep. */
 export const INFLUX_WRITE_BATCH_POINTS = 5000;
@@ -64,7 +64,7 @@ export function openInfluxStore(location: InfluxLocation, options: InfluxStoreOp
   const late = new LateWriteBackfill(backfill, options.onBackgroundError ?? (() => {}));
 
   async function writeChunk(samples: readonly SwarmSample[]): Promise<void> {
-    const points: IPoint[] = samples.map((sample) => ({
+    const points: InfluxPoint[] = samples.map((sample) => ({
       measurement: SWARM_MEASUREMENT.name,
       tags: { infohash: sample.infohash },
       fields: sample.values as Record<string, number>,

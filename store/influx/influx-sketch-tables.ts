@@ -6,13 +6,13 @@
  * long as daily rollups. `swarm_sketch` is deliberately not in MEASUREMENTS: a continuous query
  * cannot merge sketches (swarmscope does, in store/sketch-days.ts).
  */
-import type { IPoint } from 'influx';
 import { DAY_MS, type SketchTables } from '../sketch-days.ts';
 import type { SketchSample } from '../types.ts';
 import type { InfluxClient } from './influx-client.ts';
 import { isBeyondRetention } from './influx-errors.ts';
 import { DOWNSAMPLE_POLICIES, RAW_POLICY } from './influx-schema.ts';
 import { qualified, timeParameter } from './influxql.ts';
+import type { InfluxPoint } from './line-protocol.ts';
 
 export const SKETCH_MEASUREMENT = 'swarm_sketch';
 const SKETCH_FIELD = 'hll';
@@ -26,7 +26,7 @@ export function createInfluxSketchTables(client: InfluxClient, ready: () => Prom
   async function write(policy: string, rows: readonly SketchSample[]): Promise<void> {
     await ready();
     for (let start = 0; start < rows.length; start += SKETCH_POINTS_PER_WRITE) {
-      const points: IPoint[] = rows.slice(start, start + SKETCH_POINTS_PER_WRITE).map((row) => ({
+      const points: InfluxPoint[] = rows.slice(start, start + SKETCH_POINTS_PER_WRITE).map((row) => ({
         measurement: SKETCH_MEASUREMENT,
         tags: { infohash: row.infohash },
         fields: { [SKETCH_FIELD]: row.sketch.toString('base64') },

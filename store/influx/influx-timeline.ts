@@ -5,12 +5,12 @@
  * copies what is new and removes what was deleted, and marks both done, so a store that was down
  * catches up on the next pass. Run by `start` and `serve` on an InfluxDB store (startTimelineExport).
  */
-import type { IPoint } from 'influx';
 import type { Logger } from '../../core/logger.ts';
 import { describeError } from '../../core/errors.ts';
 import type { TimelineRepo } from '../state/timeline-repo.ts';
 import type { InfluxClient } from './influx-client.ts';
 import { RAW_POLICY } from './influx-schema.ts';
+import type { InfluxPoint } from './line-protocol.ts';
 
 export const TIMELINE_MEASUREMENT = 'timeline';
 const BATCH = 500;
@@ -30,7 +30,7 @@ export async function exportTimeline(repo: TimelineRepo, client: InfluxClient, m
   for (;;) {
     const pending = repo.pendingExport(BATCH);
     if (pending.added.length === 0 && pending.removed.length === 0) return { written, removed };
-    const points: IPoint[] = pending.added.flatMap((event) => {
+    const points: InfluxPoint[] = pending.added.flatMap((event) => {
       const infohashes = event.familyId ? [...membersOf(event.familyId)] : [event.infohash ?? ''];
       return (infohashes.length > 0 ? infohashes : ['']).map((infohash) => ({
         measurement: TIMELINE_MEASUREMENT,

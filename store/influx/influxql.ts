@@ -1,6 +1,6 @@
 /**
  * InfluxQL text. Values (infohashes, times) always travel as bound parameters (`$name`, sent by
- * node-influx's `placeholders` as the HTTP `params`), never spliced into the text. What InfluxQL
+ * influx-client.ts as the HTTP `params` of /query), never spliced into the text. What InfluxQL
  * cannot bind (identifiers, duration literals, LIMIT) comes only from our own schema, validated
  * metric names and whole numbers, and identifiers are quoted anyway.
  */
