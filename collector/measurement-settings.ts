@@ -11,7 +11,7 @@ import { softwareIdentity } from '../core/software-identity.ts';
 import { SCRAPE_BLOOM_BITS, SATURATION_ESTIMATE } from '../protocol/bep33-bloom.ts';
 import { MIN_SOURCES_PER_VALUE } from './dht/corroboration.ts';
 import { CONVERGE_MARGIN, DEFAULT_GET_PEERS_OPTIONS, type GetPeersOptions } from './dht/get-peers.ts';
-import { DEFAULT_HARVEST_OPTIONS, OWN_STORE_SHARE } from './dht/harvest-values.ts';
+import { DEFAULT_HARVEST_OPTIONS, MAX_CONSECUTIVE_FAILURES, OWN_STORE_SHARE } from './dht/harvest-values.ts';
 import { COUNTRY_DB_FILE, resolvePackageFile } from './enrichment/country-db.ts';
 
 type SettingsConfig = Pick<
@@ -72,9 +72,11 @@ export function measurementSettings(config: SettingsConfig, families: readonly n
       timeouts: 'adaptive (RFC 6298: smoothed RTT + 4 × variation, floor 250 ms, ceiling queryTimeoutMs), doubled for each unanswered query to the same node in a row (RFC 6298 §5.5)',
       // Nodes that answered without a token are passed over (they cannot hold announces, BEP 5).
       convergesOn: `the ${lookup.k + CONVERGE_MARGIN} closest nodes that could hold peers`,
+      neighbourhood: 'when a node closer than the k-th responder never answered: find_node for sibling targets (the infohash with one bit flipped around the depth of its neighbourhood), one more attempt at those failed nodes, and a second converge',
       harvest: {
         ...lookup.harvest,
-        rule: `pooled over the holders; per node, until its own store is exhausted, for a node whose distinct values stay under ${OWN_STORE_SHARE * 100}% of the pool`,
+        rule: `over the holders of the whole pool, until the expected values fewer than two of them returned fall under missProbability; per node, until its own store is exhausted, for a node whose distinct values stay under ${OWN_STORE_SHARE * 100}% of the pool`,
+        givesUpAfterUnansweredInARow: MAX_CONSECUTIVE_FAILURES,
       },
     },
     politeness: { maxQueriesPerIpPer10s: config.dhtMaxQueriesPerIpPer10s, perNodeGapMs: config.dhtNodeQueryGapMs },

@@ -17,6 +17,7 @@ import type { NodeContact, PeerAddress } from '../../protocol/compact.ts';
 import { countPeers } from './corroboration.ts';
 import { LookupState, type Candidate } from './lookup-state.ts';
 import { SuspectNodes } from './suspect-nodes.ts';
+import { lookAroundNeighbourhood } from './neighbourhood.ts';
 import { harvestValues, type HarvestOptions, DEFAULT_HARVEST_OPTIONS } from './harvest-values.ts';
 import type { KnownNodes } from './known-nodes.ts';
 import type { KrpcSocket } from './krpc-socket.ts';
@@ -140,6 +141,7 @@ export async function getPeers(
     throw new SwarmscopeError('bootstrap_unreachable', 'no DHT node is known: bootstrap first');
   }
   await converge(state, knownNodes);
+  if (await lookAroundNeighbourhood(state, couldHoldPeers)) await converge(state, knownNodes);
   const lookupQueries = state.queries;
   await harvestValues(state);
   const responders = [...state.candidates.values()].filter((candidate) => candidate.state === 'responded');

@@ -5,12 +5,13 @@
  * mean it gave everything it has; differing answers mean it samples, and such nodes are asked again,
  * in turn and at a polite pace, until the pooled distinct set has stopped growing.
  *
- * Stopping rule: treat every reply from sampling nodes as a random draw of s_i values from a
+ * Stopping rule: treat every reply from sampling nodes as a random draw of s values from a
  * population of D (the distinct values seen from them so far). A value counts only once two nodes
  * returned it (corroboration, get-peers.ts), so the harvest runs until the expected number of
- * values drawn at most once, D · Π(1 − s_i/D) · (1 + Σ s_j/(D − s_j)), falls below
- * `missProbability`. With D = 5,000 and s = 100 that takes about 930 replies. A budget caps the queries per node and per lookup, so a
- * hostile node cannot keep a lookup busy.
+ * values fewer than two nodes returned (`expectedFromFewerThanTwoNodes`) falls below
+ * `missProbability`. With D = 5,000, s = 100 and 8 holders that takes about 124 replies from each
+ * (992 in all). A budget caps the queries per node and per lookup, so a hostile node cannot keep a
+ * lookup busy.
  *
  * That pooled rule holds when every holder stores the same peers. On the real DHT each libtorrent
  * node keeps at most 500 peers per infohash (`dht_max_peers`), so the holders of a large swarm store
@@ -39,12 +40,21 @@ export interface HarvestOptions {
 
 export const DEFAULT_HARVEST_OPTIONS: HarvestOptions = {
   missProbability: 0.001,
-  maxQueriesPerNode: 200,
+  // jech/dht (Transmission) stores up to 2,048 peers and answers 50 as a circular slice: ~370 replies
+  // leave fewer than 1 in 10,000 of them unread ((1 − 50/2048)^370); 200 left 0.7%.
+  maxQueriesPerNode: 400,
   maxQueries: 2000,
   perNodeGapMs: 250,
 };
 
-const MAX_CONSECUTIVE_FAILURES = 3;
+/**
+ * A node is given up after this many unanswered queries in a row. Three lost holders mid-harvest on
+ * the Internet profile (5% loss each way, RTT median 150 ms / p95 800 ms): a query fails about 13%
+ * of the time at the learned timeout and ~10% at the backed-off one, so three in a row happened
+ * somewhere in a holder's 60 replies about once in twelve holders, and its unread peers went
+ * uncorroborated. After six in a row (~1e-6 per query) a node is gone, not unlucky.
+ */
+export const MAX_CONSECUTIVE_FAILURES = 6;
 
 interface Sampler {
   candidate: Candidate;
@@ -66,26 +76,30 @@ function sameSet(a: Set<string>, b: Set<string>): boolean {
 }
 
 /**
- * The expected count of values, in a population of D, that the replies carried at most once:
- * D · P0 · (1 + Σ_j s_j/(D − s_j)), with P0 = Π(1 − s_i/D) the chance a value was never drawn.
- * A reply as large as D held everything; two such replies leave nothing uncorroborated.
+ * The expected count of values, in a population of D, that fewer than two nodes returned, when
+ * each node's replies are random draws from all D: with q_i = Π_j (1 − s_ij/D) the chance node i
+ * never returned a given value, D · (Π q_i + Σ_i (1 − q_i) Π_{l≠i} q_l). Counting nodes, not
+ * draws: two draws of a value from one node do not corroborate it (corroboration.ts), so a node
+ * that answered less often than the others (lost queries, a long RTT) keeps the harvest going until
+ * it too has returned the values. A reply as large as D held everything (q_i = 0).
  */
-export function expectedDrawnAtMostOnce(distinct: number, replySizes: readonly number[]): number {
+export function expectedFromFewerThanTwoNodes(distinct: number, replySizesByNode: readonly (readonly number[])[]): number {
   if (distinct === 0) return 0;
-  let logNeverDrawn = 0;
-  let onceFactor = 1;
-  let completeReplies = 0;
-  for (const size of replySizes) {
-    if (size >= distinct) {
-      completeReplies++;
-      continue;
-    }
-    logNeverDrawn += Math.log1p(-size / distinct);
-    onceFactor += size / (distinct - size);
+  const logNever: number[] = [];
+  let completeNodes = 0;
+  for (const replySizes of replySizesByNode) {
+    let logQ = 0;
+    for (const size of replySizes) logQ = size >= distinct ? -Infinity : logQ + Math.log1p(-size / distinct);
+    if (logQ === -Infinity) completeNodes++;
+    else logNever.push(logQ);
   }
-  if (completeReplies >= 2) return 0;
-  if (completeReplies === 1) return distinct * Math.exp(logNeverDrawn);
-  return distinct * Math.exp(logNeverDrawn) * onceFactor;
+  const logAllNever = logNever.reduce((sum, logQ) => sum + logQ, 0);
+  if (completeNodes >= 2) return 0;
+  // One node returned everything: a value is uncorroborated when no other node returned it.
+  if (completeNodes === 1) return distinct * Math.exp(logAllNever);
+  let fewerThanTwo = Math.exp(logAllNever);
+  for (const logQ of logNever) fewerThanTwo += -Math.expm1(logQ) * Math.exp(logAllNever - logQ);
+  return distinct * fewerThanTwo;
 }
 
 /**
@@ -111,7 +125,6 @@ export async function harvestValues(state: LookupState): Promise<void> {
   if (holders.length === 0) return;
   const startQueries = state.queries;
   const sampled = new Set<string>();
-  const replySizes: number[] = [];
   const samplers: Sampler[] = [];
 
   // Second reply from each holder: identical means complete, different means it samples. A node
@@ -124,14 +137,12 @@ export async function harvestValues(state: LookupState): Promise<void> {
       if (second && sameSet(first, second)) return;
       const seen = new Set(first);
       for (const key of first) sampled.add(key);
-      replySizes.push(first.size);
       const ownSizes = [first.size];
       if (second) {
         for (const key of second) {
           sampled.add(key);
           seen.add(key);
         }
-        replySizes.push(second.size);
         ownSizes.push(second.size);
       }
       samplers.push({ candidate, queries: 2, failures: second ? 0 : 1, nextAllowedMs: monotonicMs() + options.perNodeGapMs, seen, replySizes: ownSizes });
@@ -147,10 +158,16 @@ export async function harvestValues(state: LookupState): Promise<void> {
       wakeTimer = undefined;
       // Least-asked first: spreading the draws over the nodes is what lets values be corroborated
       // by two nodes (get-peers.ts), and keeps every node under the polite rate.
-      const pooledDone = expectedDrawnAtMostOnce(sampled.size, replySizes) < options.missProbability;
+      // Nodes that store the whole pool corroborate each other (pooled rule); a node storing a subset
+      // of it is read until its own store is exhausted. A whole-pool node is also done once it alone
+      // has returned all the pool: its values are then corroborated wherever anyone else has them.
+      const wholePool = samplers.filter((sampler) => sampler.seen.size >= OWN_STORE_SHARE * sampled.size);
+      const pooledDone = expectedFromFewerThanTwoNodes(sampled.size, wholePool.map((sampler) => sampler.replySizes)) < options.missProbability;
       const ownShare = options.missProbability / samplers.length;
       const settled = (sampler: Sampler): boolean =>
-        sampler.seen.size >= OWN_STORE_SHARE * sampled.size ? pooledDone : expectedNeverDrawn(sampler.seen.size, sampler.replySizes) < ownShare;
+        sampler.seen.size >= OWN_STORE_SHARE * sampled.size
+          ? pooledDone || expectedNeverDrawn(sampled.size, sampler.replySizes) < ownShare
+          : expectedNeverDrawn(sampler.seen.size, sampler.replySizes) < ownShare;
       const active = samplers
         .filter((sampler) => sampler.queries < options.maxQueriesPerNode && sampler.failures < MAX_CONSECUTIVE_FAILURES && !settled(sampler))
         .sort((a, b) => a.queries - b.queries);
@@ -174,7 +191,6 @@ export async function harvestValues(state: LookupState): Promise<void> {
           inFlight--;
           if (values) {
             sampler.failures = 0;
-            replySizes.push(values.size);
             sampler.replySizes.push(values.size);
             for (const key of values) {
               sampled.add(key);

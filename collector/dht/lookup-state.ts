@@ -134,6 +134,23 @@ export class LookupState {
     }
   }
 
+  /**
+   * Asks a node for its closest contacts to another target (BEP 5 find_node) and adds them as
+   * candidates; resolves to whether any was new. Used to look around the infohash (neighbourhood.ts).
+   */
+  async askForContacts(candidate: Candidate, target: Buffer): Promise<boolean> {
+    this.queries++;
+    try {
+      const response = await this.socket.query(candidate.contact, 'find_node', { target });
+      const before = this.candidates.size;
+      this.addContacts(readBytes(response.body, 'nodes'), 4);
+      this.addContacts(readBytes(response.body, 'nodes6'), 6);
+      return this.candidates.size > before;
+    } catch {
+      return false;
+    }
+  }
+
   /** Candidates not known to be dead, closest first. */
   liveByDistance(): Candidate[] {
     return [...this.candidates.values()]
