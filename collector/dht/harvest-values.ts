@@ -16,7 +16,8 @@
  * That pooled rule holds when every holder stores the same peers. On the real DHT each libtorrent
  * node keeps at most 500 peers per infohash (`dht_max_peers`), so the holders of a large swarm store
  * different subsets, and a peer two of them store is corroborated only once it was drawn from both.
- * A node whose own distinct set stays well below the pooled one (under 95% of it) is such a node: it
+ * A node whose store, estimated from the repeats among its own replies (capture–recapture,
+ * `estimatedStoreSize`), is well below the pooled distinct set (under 95% of it) is such a node: it
  * is asked until its own store is exhausted, i.e. until the values of it never drawn,
  * d · Π(1 − s_j/d) over its own replies, fall below its share of `missProbability` (about 59
  * replies of 100 for a store of 500). Measured on the Internet profile of the sim (issue 12).
@@ -25,7 +26,7 @@ import type { Candidate, LookupState } from './lookup-state.ts';
 import { monotonicMs } from '../../core/clock.ts';
 
 export interface HarvestOptions {
-  /** Expected number of stored values drawn at most once (so not yet corroborated) at which the harvest stops. */
+  /** Expected number of stored values fewer than two nodes returned (so not yet corroborated) at which the harvest stops. */
   missProbability: number;
   /** Queries to one node in one lookup, at most. */
   maxQueriesPerNode: number;
@@ -64,9 +65,11 @@ interface Sampler {
   /** What this node returned, and the sizes of its replies: its own store's coverage. */
   seen: Set<string>;
   replySizes: number[];
+  /** Its store size, estimated from its replies (estimatedStoreSize). */
+  storeEstimate: number;
 }
 
-/** A node stores a subset of the pooled values (not all of them) when its distinct set is below this share of the pool. */
+/** A node stores a subset of the pooled values (not all of them) when its estimated store size is below this share of the pool. */
 export const OWN_STORE_SHARE = 0.95;
 
 function sameSet(a: Set<string>, b: Set<string>): boolean {
@@ -118,6 +121,40 @@ export function expectedNeverDrawn(distinct: number, replySizes: readonly number
   return distinct * Math.exp(logNeverDrawn);
 }
 
+/**
+ * A node's store size estimated from its own replies (capture–recapture over repeated draws): the N
+ * at which the expected distinct count of its replies, N · (1 − Π(1 − s_j/N)), equals the distinct
+ * values it returned. Replies with no value repeated give no upper bound (Infinity). A whole-pool
+ * node is told from a subset node by this, not by how much of the pool it has shown so far: on a
+ * DHT where every holder stores everything that would keep each holder asked until it alone had
+ * shown 95% of the pool.
+ */
+export function estimatedStoreSize(distinct: number, replySizes: readonly number[]): number {
+  if (distinct === 0) return 0;
+  const drawn = replySizes.reduce((sum, size) => sum + size, 0);
+  if (drawn <= distinct) return Infinity;
+  // Replies mostly share one size (a node's reply cap): group them, so each evaluation is short.
+  const repliesOfSize = new Map<number, number>();
+  for (const size of replySizes) repliesOfSize.set(size, (repliesOfSize.get(size) ?? 0) + 1);
+  const expectedDistinct = (store: number): number => {
+    let logNever = 0;
+    for (const [size, replies] of repliesOfSize) logNever = size >= store ? -Infinity : logNever + replies * Math.log1p(-size / store);
+    return store * -Math.expm1(logNever);
+  };
+  let low = distinct;
+  let high = distinct * 2;
+  while (expectedDistinct(high) < distinct) {
+    if (high > distinct * 1e6) return Infinity;
+    high *= 2;
+  }
+  for (let step = 0; step < 40; step++) {
+    const middle = (low + high) / 2;
+    if (expectedDistinct(middle) < distinct) low = middle;
+    else high = middle;
+  }
+  return high;
+}
+
 export async function harvestValues(state: LookupState): Promise<void> {
   const options = state.options.harvest;
   if (options.maxQueries <= 0) return;
@@ -145,7 +182,15 @@ export async function harvestValues(state: LookupState): Promise<void> {
         }
         ownSizes.push(second.size);
       }
-      samplers.push({ candidate, queries: 2, failures: second ? 0 : 1, nextAllowedMs: monotonicMs() + options.perNodeGapMs, seen, replySizes: ownSizes });
+      samplers.push({
+        candidate,
+        queries: 2,
+        failures: second ? 0 : 1,
+        nextAllowedMs: monotonicMs() + options.perNodeGapMs,
+        seen,
+        replySizes: ownSizes,
+        storeEstimate: estimatedStoreSize(seen.size, ownSizes),
+      });
     }),
   );
 
@@ -161,11 +206,12 @@ export async function harvestValues(state: LookupState): Promise<void> {
       // Nodes that store the whole pool corroborate each other (pooled rule); a node storing a subset
       // of it is read until its own store is exhausted. A whole-pool node is also done once it alone
       // has returned all the pool: its values are then corroborated wherever anyone else has them.
-      const wholePool = samplers.filter((sampler) => sampler.seen.size >= OWN_STORE_SHARE * sampled.size);
+      const storesWholePool = (sampler: Sampler): boolean => sampler.storeEstimate >= OWN_STORE_SHARE * sampled.size;
+      const wholePool = samplers.filter(storesWholePool);
       const pooledDone = expectedFromFewerThanTwoNodes(sampled.size, wholePool.map((sampler) => sampler.replySizes)) < options.missProbability;
       const ownShare = options.missProbability / samplers.length;
       const settled = (sampler: Sampler): boolean =>
-        sampler.seen.size >= OWN_STORE_SHARE * sampled.size
+        storesWholePool(sampler)
           ? pooledDone || expectedNeverDrawn(sampled.size, sampler.replySizes) < ownShare
           : expectedNeverDrawn(sampler.seen.size, sampler.replySizes) < ownShare;
       const active = samplers
@@ -196,6 +242,7 @@ export async function harvestValues(state: LookupState): Promise<void> {
               sampled.add(key);
               sampler.seen.add(key);
             }
+            sampler.storeEstimate = estimatedStoreSize(sampler.seen.size, sampler.replySizes);
           } else {
             sampler.failures++;
           }

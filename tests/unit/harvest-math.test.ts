@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { expectedFromFewerThanTwoNodes } from '../../collector/dht/harvest-values.ts';
+import { estimatedStoreSize, expectedFromFewerThanTwoNodes } from '../../collector/dht/harvest-values.ts';
 
 test('expectedFromFewerThanTwoNodes: D · (Π q + Σ (1 − q_i) Π_{l≠i} q_l); complete replies settle it', () => {
   assert.equal(expectedFromFewerThanTwoNodes(0, [[100]]), 0);
@@ -36,4 +36,20 @@ test('expectedFromFewerThanTwoNodes matches a simulation of random replies', () 
   }
   const expected = expectedFromFewerThanTwoNodes(population, repliesByNode.map((replies) => new Array<number>(replies).fill(size)));
   assert.ok(Math.abs(total / runs - expected) < 0.25 * expected + 0.05, `simulated ${total / runs}, formula ${expected}`);
+});
+
+test('estimatedStoreSize: capture–recapture over one node\'s replies', () => {
+  assert.equal(estimatedStoreSize(0, []), 0);
+  assert.equal(estimatedStoreSize(200, [100, 100]), Infinity, 'no value repeated: no upper bound');
+  // 100 + 100 drawn from 500: 180 distinct expected (500 · (1 − 0.8²)).
+  assert.ok(Math.abs(estimatedStoreSize(180, [100, 100]) - 500) < 1);
+  assert.ok(Math.abs(estimatedStoreSize(30, [30, 30]) - 30) < 1e-6, 'identical complete replies: the store is what they hold');
+  // Simulated: a 500-store answered 20 times with 100 at random; the estimate is within 5% of it.
+  const seen = new Set<number>();
+  for (let reply = 0; reply < 20; reply++) {
+    const picked = new Set<number>();
+    while (picked.size < 100) picked.add(Math.floor(Math.random() * 500));
+    for (const index of picked) seen.add(index);
+  }
+  if (seen.size < 500) assert.ok(Math.abs(estimatedStoreSize(seen.size, new Array<number>(20).fill(100)) - 500) < 25);
 });
