@@ -29,7 +29,7 @@ export interface InfluxPoint {
 // before `,`, `=` or space (InfluxDB unescapes only `\,`, `\=` and `\ ` there, never `\\`); and
 // a newline in a string field value (the line ends there). swarmscope's tags and strings avoid both:
 // detail-validation.ts refuses control characters in tags, client names are cleaned (client-id.ts),
-// timeline titles lose their control characters (timeline-repo.ts; a timeline `source` is only trimmed).
+// timeline titles and sources lose their control characters (timeline-repo.ts).
 /** Measurements: comma and space. */
 const MEASUREMENT_SPECIAL = /[, ]/;
 const MEASUREMENT_SPECIALS = /[, ]/g;

@@ -78,9 +78,11 @@ export function validateTimelineEvent(input: NewTimelineEvent, where: string, fa
   };
   if (!Number.isSafeInteger(input.atMs) || input.atMs < Date.UTC(1990, 0, 1) || input.atMs > Date.UTC(2200, 0, 1)) fail('the time is missing or not a date between 1990 and 2200');
   if (typeof input.kind !== 'string' || !isTimelineKind(input.kind)) fail(`kind "${String(input.kind)}" is not one of ${TIMELINE_KINDS.join(', ')}`);
-  const title = typeof input.title === 'string' ? input.title.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim() : '';
+  // Control characters become spaces: a newline would end the line of an InfluxDB export (line protocol has no escape for it).
+  const oneLine = (text: unknown): string => (typeof text === 'string' ? text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim() : '');
+  const title = oneLine(input.title);
   if (title.length === 0 || title.length > MAX_TITLE_CHARS) fail(`the title must be 1 to ${MAX_TITLE_CHARS} characters`);
-  const source = typeof input.source === 'string' ? input.source.trim() : '';
+  const source = oneLine(input.source);
   if (source.length === 0 || source.length > MAX_SOURCE_CHARS) fail(`the source must be 1 to ${MAX_SOURCE_CHARS} characters`);
   let url: string | null = null;
   if (input.url !== undefined && input.url !== null && input.url !== '') {

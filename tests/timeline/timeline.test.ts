@@ -11,7 +11,7 @@ import { createFamiliesRepo } from '../../store/state/families-repo.ts';
 import { importFamilies } from '../../store/state/import-families.ts';
 import { importShippedTimeline } from '../../store/state/import-timeline.ts';
 import { parseTimelineFile, timelineToCsv } from '../../store/state/timeline-files.ts';
-import { createTimelineRepo } from '../../store/state/timeline-repo.ts';
+import { createTimelineRepo, validateTimelineEvent } from '../../store/state/timeline-repo.ts';
 import { A, AUTH, B, NOW, errorOf, makeTestApp, type TestApp } from '../api/test-app.ts';
 
 const DAY = 86_400_000;
@@ -45,6 +45,9 @@ describe('the event timeline', () => {
       [{ infohash: A, familyId }, /a torrent or a family, not both/],
     ];
     for (const [change, message] of cases) assert.throws(() => repo.add({ ...good, ...change } as never), (error: Error) => message.test(error.message), JSON.stringify(change));
+    // Control characters (a newline would end an InfluxDB line) become spaces, in the source as in the title.
+    const cleaned = validateTimelineEvent({ ...good, title: 'two\nlines', source: 'a\r\nb\u0000c' }, 'event', () => true);
+    assert.deepEqual([cleaned.title, cleaned.source], ['two lines', 'a b c']);
     const before = changes();
     assert.throws(() => repo.importMany([good, { ...good, kind: 'nope' }]), /event 2: kind "nope"/);
     assert.equal(changes(), before, 'nothing stored');
