@@ -85,27 +85,16 @@ function sameSet(a: Set<string>, b: Set<string>): boolean {
  * draws: two draws of a value from one node do not corroborate it (corroboration.ts), so a node
  * that answered less often than the others (lost queries, a long RTT) keeps the harvest going until
  * it too has returned the values. A reply as large as D held everything (q_i = 0).
- *
- * `subsetNodes` store only `store` of the D values (libtorrent's 500-peer cap), a random subset as
- * random replacement leaves it: such a node returned a given value with chance
- * (store/D) · (1 − Π_j (1 − s_ij/store)), so its replies corroborate the others' too.
  */
-export function expectedFromFewerThanTwoNodes(
-  distinct: number,
-  replySizesByNode: readonly (readonly number[])[],
-  subsetNodes: readonly { store: number; replySizes: readonly number[] }[] = [],
-): number {
+export function expectedFromFewerThanTwoNodes(distinct: number, replySizesByNode: readonly (readonly number[])[]): number {
   if (distinct === 0) return 0;
   const logNever: number[] = [];
   let completeNodes = 0;
   for (const replySizes of replySizesByNode) {
-    const logQ = logNeverDrawn(distinct, replySizes);
+    let logQ = 0;
+    for (const size of replySizes) logQ = size >= distinct ? -Infinity : logQ + Math.log1p(-size / distinct);
     if (logQ === -Infinity) completeNodes++;
     else logNever.push(logQ);
-  }
-  for (const { store, replySizes } of subsetNodes) {
-    if (store >= distinct) continue; // not a subset after all: counted as nothing, the cautious side
-    logNever.push(Math.log1p(-(store / distinct) * -Math.expm1(logNeverDrawn(store, replySizes))));
   }
   const logAllNever = logNever.reduce((sum, logQ) => sum + logQ, 0);
   if (completeNodes >= 2) return 0;
@@ -114,13 +103,6 @@ export function expectedFromFewerThanTwoNodes(
   let fewerThanTwo = Math.exp(logAllNever);
   for (const logQ of logNever) fewerThanTwo += -Math.expm1(logQ) * Math.exp(logAllNever - logQ);
   return distinct * fewerThanTwo;
-}
-
-/** log Π_j (1 − s_j/N): the log-chance that replies of these sizes from a store of N all missed a given value. */
-function logNeverDrawn(store: number, replySizes: readonly number[]): number {
-  let logQ = 0;
-  for (const size of replySizes) logQ = size >= store ? -Infinity : logQ + Math.log1p(-size / store);
-  return logQ;
 }
 
 /**
@@ -226,9 +208,7 @@ export async function harvestValues(state: LookupState): Promise<void> {
       // has returned all the pool: its values are then corroborated wherever anyone else has them.
       const storesWholePool = (sampler: Sampler): boolean => sampler.storeEstimate >= OWN_STORE_SHARE * sampled.size;
       const wholePool = samplers.filter(storesWholePool);
-      const subsetDraws = samplers.filter((sampler) => !storesWholePool(sampler)).map((sampler) => ({ store: sampler.storeEstimate, replySizes: sampler.replySizes }));
-      const pooledDone =
-        wholePool.length > 0 && expectedFromFewerThanTwoNodes(sampled.size, wholePool.map((sampler) => sampler.replySizes), subsetDraws) < options.missProbability;
+      const pooledDone = expectedFromFewerThanTwoNodes(sampled.size, wholePool.map((sampler) => sampler.replySizes)) < options.missProbability;
       const ownShare = options.missProbability / samplers.length;
       const settled = (sampler: Sampler): boolean =>
         storesWholePool(sampler)

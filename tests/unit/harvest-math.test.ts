@@ -53,34 +53,3 @@ test('estimatedStoreSize: capture–recapture over one node\'s replies', () => {
   }
   if (seen.size < 500) assert.ok(Math.abs(estimatedStoreSize(seen.size, new Array<number>(20).fill(100)) - 500) < 25);
 });
-
-test('expectedFromFewerThanTwoNodes with subset nodes (random 200 of 500 each) matches a simulation', () => {
-  const population = 500;
-  const [wholeReplies, subsetReplies, subsetStore, size] = [[6, 4], [8, 8, 8], 200, 50];
-  let total = 0;
-  const runs = 300;
-  const draw = (from: number[], count: number) => {
-    const picked = new Set<number>();
-    while (picked.size < count) picked.add(from[Math.floor(Math.random() * from.length)]!);
-    return picked;
-  };
-  const everyone = Array.from({ length: population }, (_, index) => index);
-  for (let run = 0; run < runs; run++) {
-    const nodesOf = Array.from({ length: population }, () => new Set<number>());
-    wholeReplies.forEach((replies, node) => {
-      for (let reply = 0; reply < replies; reply++) for (const index of draw(everyone, size)) nodesOf[index]!.add(node);
-    });
-    subsetReplies.forEach((replies, offset) => {
-      const store = [...draw(everyone, subsetStore)];
-      for (let reply = 0; reply < replies; reply++) for (const index of draw(store, size)) nodesOf[index]!.add(10 + offset);
-    });
-    total += nodesOf.filter((nodes) => nodes.size <= 1).length;
-  }
-  const expected = expectedFromFewerThanTwoNodes(
-    population,
-    wholeReplies.map((replies) => new Array<number>(replies).fill(size)),
-    subsetReplies.map((replies) => ({ store: subsetStore, replySizes: new Array<number>(replies).fill(size) })),
-  );
-  assert.ok(expected < expectedFromFewerThanTwoNodes(population, wholeReplies.map((replies) => new Array<number>(replies).fill(size))), 'subset nodes corroborate too');
-  assert.ok(Math.abs(total / runs - expected) < 0.25 * expected + 0.05, `simulated ${total / runs}, formula ${expected}`);
-});
