@@ -121,6 +121,17 @@ export function decodeBencode(data: Buffer, options: DecodeOptions = {}): Decode
   return decoder.span ? { value, span: decoder.span } : { value };
 }
 
+/**
+ * Decodes the one value at the start of `data` and returns where it ends; bytes after it are left
+ * alone (a ut_metadata piece follows its dictionary, BEP 9). Throws `invalid_bencode` as decodeBencode.
+ */
+export function decodeBencodePrefix(data: Buffer): { value: BencodeValue; end: number } {
+  if (data.length === 0) throw new SwarmscopeError('invalid_bencode', 'invalid bencode: empty input');
+  const decoder = new Decoder(data, undefined);
+  const value = decoder.value(0);
+  return { value, end: decoder.position };
+}
+
 export type EncodableValue = number | string | Buffer | Uint8Array | EncodableValue[] | { [key: string]: EncodableValue | undefined };
 
 /** Encodes with keys sorted as raw bytes (BEP 3). `undefined` dictionary values are skipped. */

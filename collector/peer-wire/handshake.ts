@@ -12,6 +12,7 @@ import type net from 'node:net';
 import Wire from 'bittorrent-protocol';
 import utMetadata, { type UtMetadata } from 'ut_metadata';
 import utPex, { type UtPex } from 'ut_pex';
+import { guardExtendedMessages } from './extended-message-guard.ts';
 import { connectTcp, type ConnectOptions } from './connect.ts';
 import { OutgoingGuard } from './outgoing-guard.ts';
 import { PeerWireFailure } from './peer-wire-failure.ts';
@@ -114,6 +115,7 @@ function createSession(socket: net.Socket, options: SessionOptions): { session: 
   for (const extension of [extensions.ut_metadata, extensions.ut_pex]) {
     if (extension) containExtension(extension as ExtensionHandler, () => close(new PeerWireFailure('protocol-error')));
   }
+  guardExtendedMessages(wire, () => close(new PeerWireFailure('protocol-error')));
   socket.on('data', (chunk: Buffer) => {
     received += chunk.length;
     if (received > options.maxReceivedBytes) close(new PeerWireFailure('too-much-data'));

@@ -16,6 +16,7 @@ import utPex from 'ut_pex';
 import { parseScrapeReply } from '../../collector/trackers/http-scrape.ts';
 import { connectRequest, parseReply } from '../../collector/trackers/udp-tracker-messages.ts';
 import { verifyInfoDictionary } from '../../collector/peer-wire/fetch-metadata.ts';
+import { isSafeExtendedMessage } from '../../collector/peer-wire/extended-message-guard.ts';
 import { parsePexPeer } from '../../collector/peer-wire/pex.ts';
 import { parseMagnet } from '../../collector/watchlist/parse-magnet.ts';
 import { parseTorrentFile } from '../../collector/watchlist/parse-torrent-file.ts';
@@ -126,7 +127,12 @@ describe(`property fuzzing of the parsers (${FUZZ_RUNS} cases per target)`, () =
     }), fuzzParameters());
     const valid = encodeBencode({ added: Buffer.from([1, 2, 3, 4, 0x1a, 0xe1]), 'added.f': Buffer.from([0x10]), added6: Buffer.alloc(18, 1) });
     const Extension = utPex();
+    // ut_pex decodes with `bencode` 4.0.1, which loops forever on some truncated dictionaries (this
+    // one was found here): messages reach it only past our decoder (extended-message-guard.ts), as in the collector.
+    const hanging = Buffer.from('64353a6164646564363a010203041ae1373a61646465642e21313a102d363a6164', 'hex');
+    assert.equal(isSafeExtendedMessage(1, 'ut_pex', hanging), false);
     fc.assert(fc.property(fc.oneof(mutatedBytes([valid]), deepBencode()), (message) => {
+      if (!isSafeExtendedMessage(1, 'ut_pex', message)) return;
       const wire = { destroy() {}, extended() {} };
       const extension = new Extension(wire as never) as InstanceType<ReturnType<typeof utPex>> & { onMessage(buffer: Buffer): void };
       extension.on('peer', () => {});

@@ -108,6 +108,13 @@ describe('probePeer', () => {
     assert.deepEqual(result.metadata, { ok: false, problem: 'closed' });
   });
 
+  it('a ut_pex message that hangs the bencode library closes the connection instead (extended-message-guard.ts)', async () => {
+    const hanging = Buffer.from('64353a6164646564363a010203041ae1373a61646465642e21313a102d363a6164', 'hex');
+    const hostile = await peer({ rawPexMessage: hanging });
+    const result = await probePeer(hostile, probeOptions(torrent.infohash));
+    assert.deepEqual(result.pex, [], 'no peers from it, and the probe returned');
+  });
+
   it('collects the peers of a PEX message (BEP 11)', async () => {
     const exchanging = await peer({ pex: [{ host: '127.9.0.1', port: 7001 }, { host: '::1', port: 7002 }] });
     const result = await probePeer(exchanging, probeOptions(torrent.infohash));

@@ -25,6 +25,8 @@ export interface ScriptedPeerOptions {
   pieces?: 'have-all' | 'have-none' | 'silent' | { bitfield: Buffer };
   /** `host:port` entries sent in one PEX message once the prober's extended handshake arrives. */
   pex?: { host: string; port: number }[];
+  /** A raw ut_pex message to send after the extended handshake instead of `pex`. */
+  rawPexMessage?: Buffer;
   /** BEP 10 `v`; default none. */
   clientVersion?: string;
   /** Default `-qB4520-` + random: qBittorrent 4.5.2. */
@@ -73,6 +75,7 @@ export async function startScriptedPeer(options: ScriptedPeerOptions = {}): Prom
         const header = encodeBencode({ msg_type: 1, piece: options.metadataPieceIndex, total_size: options.declaredMetadataSize ?? 16384 });
         wire.extended('ut_metadata', Buffer.concat([header, Buffer.alloc(16384)]));
       }
+      if (name === 'handshake' && options.rawPexMessage) wire.extended('ut_pex', options.rawPexMessage);
       if (name === 'handshake' && options.pex) {
         const v4 = options.pex.filter((peer) => net.isIPv4(peer.host));
         const v6 = options.pex.filter((peer) => net.isIPv6(peer.host));
