@@ -88,13 +88,26 @@ export class CountryAddresses {
   }
 }
 
-/** For `count` peers: which country peer `index` is placed in (the first shares of the list, in order), or undefined for a random address. */
-export function countryPlacement(countries: Readonly<Record<string, number>>, count: number): (index: number) => string | undefined {
+/** 1/φ: the Weyl sequence frac(i/φ) spreads any prefix of indices most evenly over [0, 1). */
+const INVERSE_GOLDEN_RATIO = (Math.sqrt(5) - 1) / 2;
+
+/**
+ * Which country peer `index` is placed in, or undefined for a random address. The answer does not
+ * depend on the swarm's size, so a swarm regrown to another size (`setPeerCount`) keeps its first
+ * peers as the same peers: with contiguous blocks of the list per country (the first 28% US, …) a
+ * resize moved every block boundary and so replaced most peers, and a sweep that spanned a resize
+ * counted two populations (the demo read 529 peers of ~320). Each index takes the share interval
+ * that frac(index/φ) falls in, so the first n peers hold each share to within a few peers.
+ */
+export function countryPlacement(countries: Readonly<Record<string, number>>): (index: number) => string | undefined {
   const bounds: [number, string][] = [];
   let end = 0;
   for (const [country, share] of Object.entries(countries)) {
-    end += Math.floor(count * share);
+    end += share;
     bounds.push([end, country]);
   }
-  return (index) => bounds.find(([bound]) => index < bound)?.[1];
+  return (index) => {
+    const position = (index * INVERSE_GOLDEN_RATIO) % 1;
+    return bounds.find(([bound]) => position < bound)?.[1];
+  };
 }

@@ -58,8 +58,8 @@ function headerV6(options: ResolvedSimOptions, spec: ResolvedTorrentSpec | undef
 }
 
 /** Country placement of a torrent's IPv4 peers, when the `countries` option asks for it (a resized swarm is then placed anew). */
-function placementOf(options: ResolvedSimOptions, random: SeededRandom, count: number): CountryPlacement | undefined {
-  return options.countries ? { countryAt: countryPlacement(options.countries, count), addresses: new CountryAddresses(random) } : undefined;
+function placementOf(options: ResolvedSimOptions, random: SeededRandom): CountryPlacement | undefined {
+  return options.countries ? { countryAt: countryPlacement(options.countries), addresses: new CountryAddresses(random) } : undefined;
 }
 
 function specAt(options: ResolvedSimOptions, position: number): ResolvedTorrentSpec | undefined {
@@ -75,7 +75,7 @@ export function seedTorrents(options: ResolvedSimOptions): SeededTorrent[] {
     return {
       infohash: v4.infohash,
       position,
-      peers: generateSeededPeerList(v4.random, v4.count, v4.seeds, 4, placementOf(options, v4.random, v4.count)),
+      peers: generateSeededPeerList(v4.random, v4.count, v4.seeds, 4, placementOf(options, v4.random)),
       peersV6: generateSeededPeerList(v6.random, v6.count, v6.seeds, 6),
     };
   });
@@ -91,7 +91,7 @@ export function resizedPeerList(options: ResolvedSimOptions, torrent: SeededTorr
   const v4 = headerV4(options, spec, torrent.position);
   const header = family === 4 ? v4 : headerV6(options, spec, torrent.position, v4);
   const current = family === 4 ? torrent.peers : torrent.peersV6;
-  const placement = family === 4 ? placementOf(options, header.random, count) : undefined;
+  const placement = family === 4 ? placementOf(options, header.random) : undefined;
   return generateSeededPeerList(header.random, count, Math.min(count, seeds ?? current.seeds), family, placement);
 }
 
