@@ -7,7 +7,8 @@
  * as it goes (its own concurrency), from another loopback address so its blocks cannot touch
  * swarmscope's. By default 100 torrents on 2,000 nodes (about 6 minutes, so `npm run bench` stays
  * under 20); `--torrents 1000` is the issue's full target run; `--quick` runs 15 torrents of at
- * most 800 peers on 300 nodes. Prints figures; asserts nothing.
+ * most 800 peers on 300 nodes; `--budget 180` runs swarmscope's sweep as the collector paces it
+ * to a 180-s budget (below). Prints figures; asserts nothing.
  *
  * Recall: swarmscope counts a peer only once two nodes returned it (collector/dht/corroboration.ts),
  * so its recall is against the peers two or more holders store (`corroborable`); the baseline
@@ -35,6 +36,17 @@ const MAX_PEERS = QUICK ? 800 : 3000;
 /** Torrents looked up at once, by both clients: the sweep's concurrency (`--concurrency N`). */
 const concurrencyFlag = process.argv.indexOf('--concurrency');
 const CONCURRENCY = concurrencyFlag > 0 ? Number(process.argv[concurrencyFlag + 1]) : 64;
+/**
+ * `--budget S`: swarmscope's sweep runs as the collector paces it (collector/sweep-pace.ts): it
+ * starts at the default 8 lookups at once and widens up to `--max-concurrency` (default 256) when
+ * the torrents left would not be done within S seconds. Without it, CONCURRENCY throughout.
+ */
+const budgetFlag = process.argv.indexOf('--budget');
+const BUDGET_MS = budgetFlag > 0 ? Number(process.argv[budgetFlag + 1]) * 1000 : undefined;
+const maxConcurrencyFlag = process.argv.indexOf('--max-concurrency');
+const MAX_CONCURRENCY = maxConcurrencyFlag > 0 ? Number(process.argv[maxConcurrencyFlag + 1]) : 256;
+const OUR_CONCURRENCY = BUDGET_MS === undefined ? CONCURRENCY : DEFAULT_CONFIG.concurrency;
+const pace = BUDGET_MS === undefined ? undefined : { maxConcurrency: MAX_CONCURRENCY, budgetMs: BUDGET_MS };
 const BASELINE_TIMEOUT_MS = 60_000;
 const BANDS = [
   { name: '≤100', max: 100 },
@@ -61,7 +73,7 @@ const dht = await DhtClient.open({
   lookup: sweepLookupOptions(DEFAULT_CONFIG),
 });
 await dht.bootstrap();
-const report = await runSweep(sim.torrents.map((torrent) => bareWatchedTorrent(torrent.infohash)), { stages: defaultStages({ dht, peerMemory: new PeerMemory() }), series: store.series, concurrency: CONCURRENCY });
+const report = await runSweep(sim.torrents.map((torrent) => bareWatchedTorrent(torrent.infohash)), { stages: defaultStages({ dht, peerMemory: new PeerMemory() }), series: store.series, concurrency: OUR_CONCURRENCY, pace });
 const sweepSeconds = (report.finishedAtMs - report.startedAtMs) / 1000;
 const ours = new Map(report.results.map((result) => [result.torrent.infohash, result.sample?.values.dht_peers ?? 0]));
 const ourQueries = dht.counters.queriesSent;
@@ -108,7 +120,8 @@ const rows = BANDS.map((band) => {
   return { band: band.name, torrents: inBand.length, stored, corroborable, recall: found / corroborable, baselineRecall: baseline / stored };
 });
 const percent = (value: number) => (Number.isFinite(value) ? `${(100 * value).toFixed(1)}%` : '–');
-console.log(`Internet profile (sim/internet-profile.ts), ${NODES} nodes, ${TORRENTS} torrents of 10–${formatCount(MAX_PEERS)} peers, ${CONCURRENCY} lookups at once`);
+const ourWidth = pace ? `swarmscope paced to ${BUDGET_MS! / 1000} s (${OUR_CONCURRENCY} at once at first, up to ${report.peakConcurrency})` : `${CONCURRENCY} lookups at once`;
+console.log(`Internet profile (sim/internet-profile.ts), ${NODES} nodes, ${TORRENTS} torrents of 10–${formatCount(MAX_PEERS)} peers, ${ourWidth}; stock bittorrent-dht ${CONCURRENCY} at once`);
 console.log('band (stored peers) | torrents | stored | corroborable | swarmscope recall (of corroborable) | stock bittorrent-dht recall (of stored)');
 for (const row of rows) console.log(`${row.band} | ${row.torrents} | ${row.stored} | ${row.corroborable} | ${percent(row.recall)} | ${percent(row.baselineRecall)}`);
 console.log(`swarmscope: sweep ${sweepSeconds.toFixed(1)} s (${(TORRENTS / sweepSeconds).toFixed(1)} lookups/s), ${ourQueries} queries, ${blocksBy('127.0.0.1')} IP blocks, ${report.results.filter((result) => result.error).length} torrents not measured; RSS ${ourRss} MiB`);
@@ -117,18 +130,19 @@ reportResult({
   nodes: NODES,
   torrents: TORRENTS,
   concurrency: CONCURRENCY,
+  ...(pace ? { pace: { budgetMs: BUDGET_MS, startConcurrency: OUR_CONCURRENCY, maxConcurrency: MAX_CONCURRENCY, peakConcurrency: report.peakConcurrency } } : {}),
   bands: rows,
   swarmscope: { sweepSeconds, lookupsPerSec: TORRENTS / sweepSeconds, queries: ourQueries, blocks: blocksBy('127.0.0.1'), rssMiB: ourRss },
   stockBittorrentDht: { seconds: baselineSeconds, lookupsPerSec: TORRENTS / baselineSeconds, blocks: blocksBy('127.0.0.2') },
 }, [
   ...rows.filter((row) => row.torrents > 0).map((row) => ({
-    figure: `Internet-profile recall, swarms of ${row.band} stored peers (${row.torrents} of ${TORRENTS} torrents, ${NODES} nodes, ${CONCURRENCY} lookups at once)`,
+    figure: `Internet-profile recall, swarms of ${row.band} stored peers (${row.torrents} of ${TORRENTS} torrents, ${NODES} nodes, ${ourWidth})`,
     value: `${percent(row.recall)} of corroborable`,
     baseline: `stock bittorrent-dht: ${percent(row.baselineRecall)} of stored`,
     target: '≥ 99%',
   })),
   {
-    figure: `Internet-profile sweep of ${TORRENTS} torrents: time, IP blocks`,
+    figure: `Internet-profile sweep of ${TORRENTS} torrents (${ourWidth}): time, IP blocks`,
     value: `${sweepSeconds.toFixed(1)} s (${(TORRENTS / sweepSeconds).toFixed(2)} lookups/s), ${blocksBy('127.0.0.1')} blocks`,
     baseline: `stock bittorrent-dht: ${baselineSeconds.toFixed(1)} s, ${blocksBy('127.0.0.2')} blocks`,
     target: '0 blocks; 1,000 torrents ≤ 3 min',

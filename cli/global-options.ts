@@ -19,7 +19,8 @@ export function addGlobalOptions(command: Command): Command {
     .option('--watch <file|magnet|infohash>', 'a watchlist JSON file, a magnet or an infohash; repeatable (default: the shipped list)', collect)
     .option('--allow-private-addresses', 'accept loopback and private peers and nodes (sim, demo, tests)')
     .option('--dht-loopback-only', 'send DHT queries only to 127.0.0.0/8 and ::1 (sim, demo, tests)')
-    .option('--concurrency <n>', 'torrents looked up at once (default 8)')
+    .option('--concurrency <n>', 'torrents looked up at once at the start of a sweep (default 8)')
+    .option('--max-concurrency <n>', 'at most this many at once when a sweep would overrun the interval (default 64)')
     .option('--dht-port <port>', 'UDP port of the DHT socket (default: any free port)')
     .option('--dht-bind-host <host>', 'address the DHT socket binds to (default 0.0.0.0)')
     .option('--dht-bind-host6 <host>', 'address the IPv6 DHT socket binds to (default ::; empty string for IPv4 only)')
@@ -56,6 +57,7 @@ export function configFromFlags(flags: Record<string, unknown>): SwarmscopeConfi
     allowPrivateAddresses: flags.allowPrivateAddresses === true ? true : undefined,
     dhtLoopbackOnly: flags.dhtLoopbackOnly === true ? true : undefined,
     concurrency: numberFlag(flags.concurrency),
+    maxConcurrency: numberFlag(flags.maxConcurrency),
     dhtPort: numberFlag(flags.dhtPort),
     dhtBindHost: flags.dhtBindHost as string | undefined,
     dhtBindHost6: flags.dhtBindHost6 as string | undefined,

@@ -18,6 +18,7 @@ import { PeerMemory } from './peer-memory.ts';
 import { probeSettingsFromConfig } from './peer-wire/probe-settings.ts';
 import { SampleClock, type ClockStep } from './sample-clock.ts';
 import { SweepScheduler } from './scheduler.ts';
+import { SWEEP_BUDGET_SHARE } from './sweep-pace.ts';
 import { STOPPED_BEFORE_MEASURED, runSweep, type SweepReport } from './sweep.ts';
 import { defaultStages } from './stages/default-stages.ts';
 import { createDetailStages } from './stages/detail-stages.ts';
@@ -58,6 +59,8 @@ export class CollectorService {
   private retryTimer?: NodeJS.Timeout;
   private dhtDetail = 'bootstrapping';
   private lastSweep: CollectorStatus['lastSweep'] = null;
+  /** The last sweep's mean lookup time: the next sweep starts as wide as it implies (collector/sweep-pace.ts). */
+  private lastMeanLookupMs?: number;
   private readonly mirrors?: MirrorChecker;
   private readonly sweepLog?: SweepLog;
   private inBackground = false;
@@ -128,7 +131,9 @@ export class CollectorService {
     try {
       if (!this.dht.isBootstrapped) await this.bootstrap();
       torrents = this.watchedTorrents();
-      report = await runSweep(torrents, { stages: this.stages, series: this.series, concurrency: this.config.concurrency, nowMs: () => this.clock.nowMs(), signal: this.stopping.signal });
+      const pace = { maxConcurrency: this.config.maxConcurrency, budgetMs: this.config.intervalMs * SWEEP_BUDGET_SHARE, expectedLookupMs: this.lastMeanLookupMs };
+      report = await runSweep(torrents, { stages: this.stages, series: this.series, concurrency: this.config.concurrency, pace, nowMs: () => this.clock.nowMs(), signal: this.stopping.signal });
+      if (report.meanLookupMs > 0) this.lastMeanLookupMs = report.meanLookupMs;
     } catch (error) {
       const finishedAtMs = this.clock.nowMs();
       const startedAtMs = finishedAtMs - Math.round(monotonicMs() - startedMonotonicMs);
@@ -151,7 +156,7 @@ export class CollectorService {
       misses: allFailed ? [] : misses,
     });
     this.lastSweep = { finishedAt: new Date(report.finishedAtMs).toISOString(), torrents: report.results.length, failed };
-    this.log.info({ torrents: torrents.length, failed, durationMs: report.finishedAtMs - report.startedAtMs, dht: this.dht.counters.snapshot() }, 'sweep complete');
+    this.log.info({ torrents: torrents.length, failed, durationMs: report.finishedAtMs - report.startedAtMs, peakConcurrency: report.peakConcurrency, dht: this.dht.counters.snapshot() }, 'sweep complete');
     // DESIGN.md §3: a one-off sweep also checks every mirror once; in background mode the checker has its own loop.
     if (this.mirrors && !this.inBackground) await this.mirrors.checkAll({ force: true }).catch((error: unknown) => this.log.error({ err: describeError(error) }, 'mirror checks failed'));
     return report;

@@ -18,6 +18,7 @@ type SettingsConfig = Pick<
   SwarmscopeConfig,
   | 'intervalMs'
   | 'concurrency'
+  | 'maxConcurrency'
   | 'shard'
   | 'dhtMaxQueriesPerIpPer10s'
   | 'dhtQueryTimeoutMs'
@@ -60,7 +61,7 @@ export function measurementSettings(config: SettingsConfig, families: readonly n
   const lookup = { ...DEFAULT_GET_PEERS_OPTIONS, ...sweepLookupOptions(config) };
   return {
     software: softwareIdentity(),
-    cadence: { intervalMs: config.intervalMs, torrentsAtOnce: config.concurrency, shard: config.shard },
+    cadence: { intervalMs: config.intervalMs, torrentsAtOnce: config.concurrency, torrentsAtOnceAtMost: Math.max(config.concurrency, config.maxConcurrency), shard: config.shard },
     addressFamilies: { ipv4: families.includes(4), ipv6: families.includes(6) },
     lookup: {
       k: lookup.k,

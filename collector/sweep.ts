@@ -4,8 +4,8 @@
  * and written in one batch, with the tagged series and sketches of the same sweep.
  */
 import { SwarmscopeError, describeError, isSwarmscopeError } from '../core/errors.ts';
-import { mapWithConcurrency } from '../core/map-with-concurrency.ts';
 import type { DetailStore, SeriesStore, SwarmSample, TaggedSample, WatchedTorrent } from '../store/types.ts';
+import { mapWithSweepPace } from './sweep-pace.ts';
 import { newMeasurement, sketchSample, type SweepStage, type TorrentMeasurement } from './stages/stage.ts';
 
 export interface SweepTorrentResult {
@@ -23,14 +23,23 @@ export interface SweepReport {
   startedAtMs: number;
   finishedAtMs: number;
   results: SweepTorrentResult[];
+  /** The most torrents looked up at once (collector/sweep-pace.ts). */
+  peakConcurrency: number;
+  /** Mean time one torrent's stages took, in ms: the next sweep starts at the width it implies. */
+  meanLookupMs: number;
 }
 
 export interface SweepDependencies {
   /** Run in order; the first stage is the DHT stage, whose failure means "not measured". */
   stages: readonly SweepStage[];
   series: SeriesStore & Partial<DetailStore>;
-  /** Torrents measured at once. */
+  /** Torrents measured at once, at the start and at least. */
   concurrency: number;
+  /**
+   * Widen toward `maxConcurrency` when the torrents left would not be done within `budgetMs` of the
+   * sweep's start (collector/sweep-pace.ts); without it, `concurrency` throughout.
+   */
+  pace?: { maxConcurrency: number; budgetMs: number; expectedLookupMs?: number };
   /** The sample stamps' clock (collector/sample-clock.ts); the wall clock when omitted. */
   nowMs?: () => number;
   /**
@@ -74,7 +83,8 @@ export async function runSweep(torrents: readonly WatchedTorrent[], deps: SweepD
   const nowMs = deps.nowMs ?? Date.now;
   const startedAtMs = nowMs();
   for (const stage of deps.stages) stage.beginSweep?.(torrents);
-  const measured = await mapWithConcurrency(torrents, deps.concurrency, async (torrent): Promise<MeasuredTorrent> => {
+  const pace = { concurrency: deps.concurrency, maxConcurrency: deps.pace?.maxConcurrency ?? deps.concurrency, budgetMs: deps.pace?.budgetMs ?? Infinity, expectedLookupMs: deps.pace?.expectedLookupMs };
+  const { results: measured, peakConcurrency, meanLookupMs } = await mapWithSweepPace(torrents, pace, async (torrent): Promise<MeasuredTorrent> => {
     if (!deps.signal?.aborted) return measure(torrent, deps.stages);
     const { peers: _peers, ...unmeasured } = newMeasurement(torrent);
     return { ...unmeasured, error: STOPPED_BEFORE_MEASURED };
@@ -99,5 +109,5 @@ export async function runSweep(torrents: readonly WatchedTorrent[], deps: SweepD
     if (isSwarmscopeError(error)) throw error;
     throw new SwarmscopeError('store_unavailable', `the sweep's samples could not be written: ${describeError(error)}`, { cause: error });
   }
-  return { startedAtMs, finishedAtMs, results };
+  return { startedAtMs, finishedAtMs, results, peakConcurrency, meanLookupMs };
 }

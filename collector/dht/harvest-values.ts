@@ -91,10 +91,9 @@ export function expectedFromFewerThanTwoNodes(distinct: number, replySizesByNode
   const logNever: number[] = [];
   let completeNodes = 0;
   for (const replySizes of replySizesByNode) {
-    let logQ = 0;
-    for (const size of replySizes) logQ = size >= distinct ? -Infinity : logQ + Math.log1p(-size / distinct);
-    if (logQ === -Infinity) completeNodes++;
-    else logNever.push(logQ);
+    const node = neverDrawnLog(distinct, replySizes);
+    if (node.completeReplies > 0) completeNodes++;
+    else logNever.push(node.log);
   }
   const logAllNever = logNever.reduce((sum, logQ) => sum + logQ, 0);
   if (completeNodes >= 2) return 0;
@@ -106,19 +105,30 @@ export function expectedFromFewerThanTwoNodes(distinct: number, replySizesByNode
 }
 
 /**
+ * log Π(1 − s_j/pool) over the replies smaller than the pool (the log of the chance that random
+ * draws of those sizes missed a given value), and how many replies held the whole pool (s_j ≥ pool).
+ * The sizes may come grouped (size → replies), as a node's replies mostly share its reply cap.
+ */
+function neverDrawnLog(pool: number, replySizes: readonly number[] | ReadonlyMap<number, number>): { log: number; completeReplies: number } {
+  let log = 0;
+  let completeReplies = 0;
+  const add = (size: number, replies: number): void => {
+    if (size >= pool) completeReplies += replies;
+    else log += replies * Math.log1p(-size / pool);
+  };
+  if (Array.isArray(replySizes)) for (const size of replySizes) add(size, 1);
+  else for (const [size, replies] of replySizes as ReadonlyMap<number, number>) add(size, replies);
+  return { log, completeReplies };
+}
+
+/**
  * The expected count of a node's stored values it never returned: d · Π(1 − s_j/d). Two replies
  * holding everything seen prove the store complete (0); one alone does not (a node whose second
  * reply was lost may store more than fits in a reply), so it counts as no information.
  */
 export function expectedNeverDrawn(distinct: number, replySizes: readonly number[]): number {
-  let logNeverDrawn = 0;
-  let completeReplies = 0;
-  for (const size of replySizes) {
-    if (size >= distinct) completeReplies++;
-    else logNeverDrawn += Math.log1p(-size / distinct);
-  }
-  if (completeReplies >= 2) return 0;
-  return distinct * Math.exp(logNeverDrawn);
+  const { log, completeReplies } = neverDrawnLog(distinct, replySizes);
+  return completeReplies >= 2 ? 0 : distinct * Math.exp(log);
 }
 
 /**
@@ -137,9 +147,8 @@ export function estimatedStoreSize(distinct: number, replySizes: readonly number
   const repliesOfSize = new Map<number, number>();
   for (const size of replySizes) repliesOfSize.set(size, (repliesOfSize.get(size) ?? 0) + 1);
   const expectedDistinct = (store: number): number => {
-    let logNever = 0;
-    for (const [size, replies] of repliesOfSize) logNever = size >= store ? -Infinity : logNever + replies * Math.log1p(-size / store);
-    return store * -Math.expm1(logNever);
+    const { log, completeReplies } = neverDrawnLog(store, repliesOfSize);
+    return completeReplies > 0 ? store : store * -Math.expm1(log);
   };
   let low = distinct;
   let high = distinct * 2;

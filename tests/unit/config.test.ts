@@ -28,6 +28,7 @@ test('config: defaults < file < environment < flags', () => {
   assert.equal(config.host, '127.0.0.2');
   assert.equal(config.intervalMs, 5 * 60_000);
   assert.equal(config.concurrency, 3);
+  assert.equal(loadConfig({ env: { SWARMSCOPE_MAX_CONCURRENCY: '128' } }).maxConcurrency, 128);
   assert.deepEqual(config.bootstrap, ['127.0.0.1:7000', '127.0.0.1:7001']);
   assert.equal(config.allowPrivateAddresses, true);
   assert.equal(config.dhtLoopbackOnly, true);
@@ -40,6 +41,7 @@ test('config: invalid values name the setting and where it came from', () => {
     [() => loadConfig({ env: { SWARMSCOPE_PORT: 'eighty' } }), /SWARMSCOPE_PORT: "eighty" is not a whole number/],
     [() => loadConfig({ env: { SWARMSCOPE_PORT: '70000' } }), /environment: "port" must be <= 65535/],
     [() => loadConfig({ env: { SWARMSCOPE_ALLOW_PRIVATE_ADDRESSES: 'maybe' } }), /not a boolean/],
+    [() => loadConfig({ env: {}, flags: { maxConcurrency: 0 } }), /command line: "maxConcurrency" must be >= 1/],
     [() => loadConfig({ env: {}, configFile: file('bad.json', '{ nope') }), /config file .*bad.json/],
     [() => loadConfig({ env: {}, configFile: file('unknown.json', { colour: 'blue' }) }), /unknown setting "colour"/],
     [() => loadConfig({ env: {}, configFile: file('interval.json', { interval: 'soon' }) }), /not a duration/],
