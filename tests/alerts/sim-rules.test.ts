@@ -5,14 +5,11 @@
  * that. Each rule fires exactly once.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { CollectorService } from '../../collector/collector-service.ts';
-import { DEFAULT_CONFIG } from '../../core/config.ts';
 import { createLogger } from '../../core/logger.ts';
 import { startSimSwarm } from '../../sim/index.ts';
+import { simCollectorConfig } from '../helpers/sim-collector-config.ts';
 import { HOUR, openAlertFixture } from './alert-fixture.ts';
 
 test('threshold and growth rules fire once when a sim swarm grows past them, not while it hovers', async (t) => {
@@ -23,17 +20,7 @@ test('threshold and growth rules fire once when a sim swarm grows past them, not
   t.after(() => f.close());
   f.store.registry.add({ infohash: thresholdSwarm, label: 'threshold swarm' });
   f.store.registry.add({ infohash: growthSwarm, label: 'growth swarm' });
-  const config = {
-    ...DEFAULT_CONFIG,
-    bootstrap: sim.bootstrap,
-    allowPrivateAddresses: true,
-    dhtLoopbackOnly: true,
-    dhtBindHost: '127.0.0.1',
-    dhtBindHost6: '',
-    dhtNodeQueryGapMs: 0,
-    dhtQueryTimeoutMs: 500,
-    dataDir: mkdtempSync(join(tmpdir(), 'swarmscope-sim-alerts-')),
-  };
+  const config = simCollectorConfig(sim.bootstrap, { dhtNodeQueryGapMs: 0, dhtQueryTimeoutMs: 500 });
   const collector = await CollectorService.open(config, f.store.registry, f.store.series, createLogger('silent'));
   t.after(() => collector.stop());
 
