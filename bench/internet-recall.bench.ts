@@ -14,6 +14,7 @@
  * so its recall is against the peers two or more holders store (`corroborable`); the baseline
  * corroborates nothing, so it is shown against all stored peers as well.
  */
+import { Socket } from 'node:dgram';
 import { DhtClient } from '../collector/dht/dht-client.ts';
 import { sweepLookupOptions } from '../collector/measurement-settings.ts';
 import { PeerMemory } from '../collector/peer-memory.ts';
@@ -59,6 +60,15 @@ const bandOf = (peers: number) => BANDS.find((band) => peers <= band.max)!.name;
 const blocksBy = (ip: string) => sim.stderrLines().filter((line) => line.startsWith('sim: block:') && line.includes(` ignores ${ip} `)).length;
 
 // swarmscope: a sweep as `collect` runs it, with the default politeness (40 queries per IP per 10 s, 250 ms between queries to one node).
+// Queries per node address during swarmscope's sweep (a bench-only tally around dgram's send): the
+// busiest node's count over the 4 queries a second allowed to one IP is a floor on the sweep's time.
+const datagramsToHost = new Map<string, number>();
+const originalSend = Socket.prototype.send;
+Socket.prototype.send = function tallied(this: Socket, ...args: unknown[]) {
+  const host = args.find((arg, index) => index > 0 && typeof arg === 'string');
+  if (typeof host === 'string') datagramsToHost.set(host, (datagramsToHost.get(host) ?? 0) + 1);
+  return (originalSend as (...rest: unknown[]) => void).apply(this, args);
+} as typeof Socket.prototype.send;
 const store = openSqliteStore(':memory:');
 const dht = await DhtClient.open({
   bindHost: '127.0.0.1',
@@ -77,6 +87,9 @@ const report = await runSweep(sim.torrents.map((torrent) => bareWatchedTorrent(t
 const sweepSeconds = (report.finishedAtMs - report.startedAtMs) / 1000;
 const ours = new Map(report.results.map((result) => [result.torrent.infohash, result.sample?.values.dht_peers ?? 0]));
 const ourQueries = dht.counters.queriesSent;
+Socket.prototype.send = originalSend;
+const busiestNodeQueries = Math.max(0, ...datagramsToHost.values());
+const perIpPerSec = DEFAULT_CONFIG.dhtMaxQueriesPerIpPer10s / 10;
 await dht.close();
 await store.close();
 const ourRss = rssMiB();
@@ -125,6 +138,7 @@ console.log(`Internet profile (sim/internet-profile.ts), ${NODES} nodes, ${TORRE
 console.log('band (stored peers) | torrents | stored | corroborable | swarmscope recall (of corroborable) | stock bittorrent-dht recall (of stored)');
 for (const row of rows) console.log(`${row.band} | ${row.torrents} | ${row.stored} | ${row.corroborable} | ${percent(row.recall)} | ${percent(row.baselineRecall)}`);
 console.log(`swarmscope: sweep ${sweepSeconds.toFixed(1)} s (${(TORRENTS / sweepSeconds).toFixed(1)} lookups/s), ${ourQueries} queries, ${blocksBy('127.0.0.1')} IP blocks, ${report.results.filter((result) => result.error).length} torrents not measured; RSS ${ourRss} MiB`);
+console.log(`swarmscope: the busiest node was sent ${busiestNodeQueries} queries, ${(busiestNodeQueries / perIpPerSec).toFixed(0)} s at ${perIpPerSec} a second (a floor on the sweep's time); nodes sent 1,000 or more: ${[...datagramsToHost.values()].filter((count) => count >= 1000).length}`);
 console.log(`stock bittorrent-dht: ${baselineSeconds.toFixed(1)} s (${(TORRENTS / baselineSeconds).toFixed(1)} lookups/s), ${blocksBy('127.0.0.2')} IP blocks`);
 reportResult({
   nodes: NODES,
@@ -132,7 +146,7 @@ reportResult({
   concurrency: CONCURRENCY,
   ...(pace ? { pace: { budgetMs: BUDGET_MS, startConcurrency: OUR_CONCURRENCY, maxConcurrency: MAX_CONCURRENCY, peakConcurrency: report.peakConcurrency } } : {}),
   bands: rows,
-  swarmscope: { sweepSeconds, lookupsPerSec: TORRENTS / sweepSeconds, queries: ourQueries, blocks: blocksBy('127.0.0.1'), rssMiB: ourRss },
+  swarmscope: { sweepSeconds, lookupsPerSec: TORRENTS / sweepSeconds, queries: ourQueries, busiestNodeQueries, blocks: blocksBy('127.0.0.1'), rssMiB: ourRss },
   stockBittorrentDht: { seconds: baselineSeconds, lookupsPerSec: TORRENTS / baselineSeconds, blocks: blocksBy('127.0.0.2') },
 }, [
   ...rows.filter((row) => row.torrents > 0).map((row) => ({
